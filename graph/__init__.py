@@ -1,0 +1,1 @@
+"""Package marker: this folder ships inside the talentkg wheel."""

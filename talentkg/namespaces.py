@@ -1,0 +1,33 @@
+"""IRIs and prefixes used across talentkg (one place, so queries and loaders agree)."""
+from __future__ import annotations
+
+TK = "https://w3id.org/talentkg/ontology#"
+TKD = "https://w3id.org/talentkg/id/"
+ONTOLOGY_IRI = "https://w3id.org/talentkg/ontology"
+APPLICANTS_GRAPH = TKD + "graph/applicants"
+
+PREFIXES: dict[str, str] = {
+    "tk": TK,
+    "tkd": TKD,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xkos": "http://rdf-vocabulary.ddialliance.org/xkos#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def expand(curie: str) -> str:
+    """Expand a CURIE such as ``tk:SalaryStandard`` to a full IRI (full IRIs pass through)."""
+    if curie.startswith("http://") or curie.startswith("https://"):
+        return curie
+    prefix, sep, local = curie.partition(":")
+    if not sep or prefix not in PREFIXES:
+        raise ValueError(f"unknown prefix in {curie!r}; known: {', '.join(sorted(PREFIXES))}")
+    return PREFIXES[prefix] + local
