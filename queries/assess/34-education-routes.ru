@@ -1,0 +1,50 @@
+# title: Degree-and-experience routes of every applicant (assessment step 3d)
+# question_en: Does each applicant hold the degree and the years of related experience that B-I (and, for language teachers, B-III) require, or a condition that waives the experience?
+# question_zh: 每位申请人是否具备B-I（外语教师为B-III）要求的学历和工作经验，或具备免除工作经验的条件？
+# clause: 2017 standard B-I "本科及以上学历,2年及以上相关工作经验"; B-III "外语教师 … 取得学士及以上学历,
+#   至少有2年的语言教学经验。其中,取得教育、语言或师范类学士以上学位,或取得本国教师资格证书或同等国际语言教学
+#   资格证书的,可免除工作经验要求".
+# Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
+PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkd: <https://w3id.org/talentkg/id/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  ?app tk:routeOutcome ?node .
+  ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
+} }
+WHERE {
+  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  # the criterion applies where the city lies within its jurisdiction, on dates within its validity
+  ?rule a tk:EligibilityCriterion ; tk:machineEvaluable true ; tk:grantsCategory ?cat ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
+  FILTER(?cvf <= ?date)
+  FILTER NOT EXISTS { ?rule tk:validUntil ?cvu FILTER(?date > ?cvu) }
+  FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
+  OPTIONAL { ?rule tk:boundInclusive ?inclusive }
+  ?rule tk:minimumEducation ?minEd ; tk:minimumExperienceYears ?minExp .
+  ?minEd tk:educationRank ?minRank ; rdfs:label ?minEdLabel FILTER(LANG(?minEdLabel) = "en")
+  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:education ?ed } ?ed tk:educationRank ?rank ; rdfs:label ?edLabel FILTER(LANG(?edLabel) = "en") }
+  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:experienceYears ?exp } }
+  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:languageTeacher ?lt } }
+  OPTIONAL { ?rule tk:requiresLanguageTeacher ?needLT }
+  OPTIONAL {
+    SELECT ?app ?rule (SAMPLE(?wl) AS ?waiver) WHERE {
+      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:holdsWaiverCondition ?w }
+      ?rule tk:experienceWaivedBy ?w . ?w rdfs:label ?wl FILTER(LANG(?wl) = "en")
+    } GROUP BY ?app ?rule
+  }
+  BIND(COALESCE(?needLT, false) && !COALESCE(?lt, false) AS ?notTeacher)
+  BIND(IF(?notTeacher, "not_met",
+       IF(!BOUND(?rank), "undetermined",
+       IF(?rank < ?minRank, "not_met",
+       IF(BOUND(?waiver), "met",
+       IF(!BOUND(?exp), "undetermined",
+       IF(?exp > ?minExp || (COALESCE(?inclusive, true) && ?exp = ?minExp), "met", "not_met")))))) AS ?outcome)
+  BIND(IF(?notTeacher, "applies to foreign language teachers only (language_teacher is not true)",
+       IF(!BOUND(?rank), "education not given",
+       IF(?rank < ?minRank, CONCAT(?edLabel, " is below the required ", ?minEdLabel),
+       IF(BOUND(?waiver), CONCAT(?edLabel, "; experience requirement waived: ", ?waiver),
+       IF(!BOUND(?exp), CONCAT(?edLabel, "; related_experience_years not given"),
+       CONCAT(?edLabel, "; ", STR(?exp), IF(?outcome = "met", " ≥ ", " < "), STR(?minExp), " years of related experience")))))) AS ?detail)
+  BIND(IRI(CONCAT(STR(?app), "/outcome/", REPLACE(STRAFTER(STR(?rule), "https://w3id.org/talentkg/id/"), "/", "-"))) AS ?node)
+}

@@ -1,0 +1,91 @@
+"""The Python API: ``KnowledgeGraph.load()`` then ``kg.query(name, **params)`` → DataFrame.
+
+    from talentkg import KnowledgeGraph
+    kg = KnowledgeGraph.load()
+    kg.query("salary_threshold", city="Guangzhou", date="2023-12-01")
+    kg.assess({"city": "Guangzhou", "application_date": "2023-12-01", "monthly_salary_rmb": 65000})
+    kg.store  # the pyoxigraph Store, for raw SPARQL
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from talentkg import __version__
+from talentkg.graph.build import collect_triples, make_store, serialize_ntriples
+from talentkg.querylib import ParameterBinder, QueryFile, library, parse_query_file, with_values
+from talentkg.terms import rows_to_dicts
+
+
+class KnowledgeGraph:
+    def __init__(self, store: ox.Store, data_version: str):
+        self.store = store
+        self.data_version = data_version
+        self.queries: dict[str, QueryFile] = library()
+        self.binder = ParameterBinder(store)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "KnowledgeGraph":
+        """From a built file (``build/talentkg.nt`` or ``.ttl``), or straight from the packaged data."""
+        if path is not None:
+            path = Path(path)
+            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+            triples = sorted((q.triple for q in ox.parse(path=str(path), format=fmt)), key=str)
+        else:
+            triples = collect_triples()
+        digest = hashlib.sha256(serialize_ntriples(triples)).hexdigest()[:12]
+        return cls(make_store(triples), f"{__version__}+{digest}")
+
+    # ------------------------------------------------------------ queries
+    def query_file(self, name_or_path: str | Path) -> QueryFile:
+        if isinstance(name_or_path, Path) or str(name_or_path).endswith((".rq", ".sparql")):
+            return parse_query_file(Path(name_or_path))
+        if name_or_path not in self.queries:
+            from talentkg.errors import ParameterError
+            raise ParameterError("query", f"unknown query {name_or_path!r}; `talentkg queries` lists them")
+        return self.queries[name_or_path]
+
+    def rows(self, name_or_path: str | Path, **params) -> list[dict]:
+        """Run a library query (or an analyst's own .rq file) with typed parameters; plain rows."""
+        return rows_to_dicts(self._run(name_or_path, params))
+
+    def query(self, name_or_path: str | Path, **params):
+        """Like :meth:`rows`, as a pandas DataFrame (columns in the query's SELECT order)."""
+        import pandas as pd
+
+        result = self._run(name_or_path, params)
+        cols = [v.value for v in result.variables]
+        return pd.DataFrame(rows_to_dicts(result), columns=cols)
+
+    def bound_text(self, name_or_path: str | Path, params: dict) -> str:
+        """The query text with its parameters bound as typed terms in a leading VALUES block."""
+        q = self.query_file(name_or_path)
+        return with_values(q.text, self.binder.bind(q, {k: v for k, v in params.items() if v is not None}))
+
+    def _run(self, name_or_path, params: dict):
+        return self.store.query(self.bound_text(name_or_path, params))
+
+    def sparql(self, text: str):
+        """Raw SPARQL SELECT over the store, as a DataFrame."""
+        import pandas as pd
+
+        result = self.store.query(text)
+        cols = [v.value for v in result.variables]
+        return pd.DataFrame(rows_to_dicts(result), columns=cols)
+
+    # ------------------------------------------------------------ assessment
+    def assess(self, profile):
+        """Assess one profile (dict → dict) or many (list → list), in one pass over the store."""
+        from talentkg.assess import assess_profiles
+
+        if isinstance(profile, list):
+            return assess_profiles(self, profile)
+        return assess_profiles(self, [profile])[0]
+
+    # ------------------------------------------------------------ interop
+    def to_networkx(self, classes: list[str] | None = None, include_literals: bool = False):
+        from talentkg.exports import to_networkx
+
+        return to_networkx(self.store, classes=classes, include_literals=include_literals)

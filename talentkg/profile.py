@@ -1,0 +1,216 @@
+"""Applicant profiles: validate the fields, then write them as RDF into the applicants graph.
+
+A profile is a JSON object (snake_case). Every field is checked; an unknown key or a bad value is
+a ParameterError naming the field (``points_factors.age``) and the fix. Allowed tokens (award ids,
+education levels, extras, work regions) come from the graph, not from code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from talentkg.errors import ParameterError
+from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+G = ox.NamedNode(APPLICANTS_GRAPH)
+
+TOP_FIELDS = {
+    "id", "city", "application_date", "application_type", "monthly_salary_rmb", "points", "points_factors",
+    "education", "related_experience_years", "age", "awards", "overseas_qualifications", "language_teacher",
+    "teaching_certificate", "education_degree", "previous_city", "previous_category", "internal_transfer",
+    "days_since_internal_move", "same_position",
+}
+NUMERIC_FACTORS = {"annual_salary_rmb", "related_experience_years", "months_in_china_per_year", "hsk_level", "age", "local_bonus"}
+BOOLEAN_FACTORS = {"former_chinese_national", "chinese_taught_degree"}
+TOKEN_FACTORS = {"education", "work_region"}
+LIST_FACTORS = {"extras"}
+FACTOR_FIELDS = NUMERIC_FACTORS | BOOLEAN_FACTORS | TOKEN_FACTORS | LIST_FACTORS
+FALLBACK_FACTORS = ("education", "related_experience_years", "age")  # same fact at top level
+APPLICATION_TYPES = ("new", "transfer", "renewal")
+
+
+@dataclass
+class Vocabulary:
+    """Tokens a profile may use, read from the graph."""
+
+    awards: set[str]
+    education: set[str]
+    factor_tokens: dict[str, set[str]]
+    catalogue_ids: set[str]
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> "Vocabulary":
+        def values(q: str) -> set[str]:
+            return {r[0].value for r in store.query(q)}
+
+        pre = "PREFIX tk: <https://w3id.org/talentkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        tokens: dict[str, set[str]] = {}
+        for r in store.query(pre + "SELECT ?f ?v WHERE { ?b a tk:PointsBand ; tk:profileField ?f ; tk:matchValue ?v }"):
+            tokens.setdefault(r["f"].value, set()).add(r["v"].value)
+        return cls(
+            awards=values(pre + "SELECT ?n WHERE { ?a a tk:Award ; skos:notation ?n }"),
+            education=values(pre + "SELECT ?n WHERE { ?a a tk:EducationLevel ; skos:notation ?n }"),
+            factor_tokens=tokens,
+            catalogue_ids=values(pre + "SELECT ?n WHERE { ?e a tk:CatalogueEntry ; skos:notation ?n }"),
+        )
+
+
+def _lit(v: str, t: str) -> ox.Literal:
+    return ox.Literal(v, datatype=ox.NamedNode(XSD + t))
+
+
+def _number(field: str, v, *, integer: bool = False, maximum: Decimal | None = None) -> ox.Literal:
+    if isinstance(v, bool):
+        raise ParameterError(field, f"{v!r} is not a number")
+    try:
+        d = Decimal(str(v).strip())
+        if not d.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ParameterError(field, f"{v!r} is not a number") from None
+    if d < 0:
+        raise ParameterError(field, f"{v} is negative; give 0 or more")
+    if maximum is not None and d > maximum:
+        raise ParameterError(field, f"{v} is above the largest possible value {maximum}")
+    if integer:
+        if d != d.to_integral_value():
+            raise ParameterError(field, f"{v!r} is not a whole number")
+        return _lit(str(int(d)), "integer")
+    return _lit(format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f"), "decimal")
+
+
+def _bool(field: str, v) -> bool:
+    if isinstance(v, bool):
+        return v
+    low = str(v).strip().lower()
+    if low in ("true", "yes", "1"):
+        return True
+    if low in ("false", "no", "0"):
+        return False
+    raise ParameterError(field, f"{v!r} is not a boolean; write true or false")
+
+
+def _token(field: str, v, allowed: set[str]) -> str:
+    s = str(v).strip()
+    if s not in allowed:
+        raise ParameterError(field, f"{v!r} is not one of {', '.join(sorted(allowed))}")
+    return s
+
+
+def _list(field: str, v) -> list:
+    if isinstance(v, str):
+        return [x.strip() for x in v.split(";") if x.strip()]
+    if not isinstance(v, list):
+        raise ParameterError(field, f"{v!r} is not a list")
+    return v
+
+
+def _date(field: str, v) -> str:
+    s = str(v).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            raise ValueError
+        dt.date.fromisoformat(s)
+    except ValueError:
+        raise ParameterError(field, f"{v!r} is not a date; write YYYY-MM-DD (e.g. 2023-12-01)") from None
+    return s
+
+
+def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple[str, list[ox.Quad]]:
+    """Validate one profile and return (key, quads in the applicants graph)."""
+    if not isinstance(profile, dict):
+        raise ParameterError("profile", "a profile is a JSON object with fields such as city and application_date")
+    unknown = sorted(set(profile) - TOP_FIELDS)
+    if unknown:
+        raise ParameterError(unknown[0], f"unknown field; allowed fields: {', '.join(sorted(TOP_FIELDS))}")
+    p = {k: v for k, v in profile.items() if v is not None and v != ""}
+    for req in ("city", "application_date"):
+        if req not in p:
+            raise ParameterError(req, "is required")
+    key = str(p.get("id", index + 1))
+    app = ox.NamedNode(f"{TKD}applicant/{index + 1}")
+    quads: list[ox.Quad] = []
+
+    def add(pred: str, obj, s=app):
+        quads.append(ox.Quad(s, ox.NamedNode(TK + pred), obj, G))
+
+    quads.append(ox.Quad(app, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "Applicant"), G))
+    add("profileKey", ox.Literal(key))
+    add("applicationCity", binder.jurisdiction("city", str(p["city"])))
+    add("applicationDate", _lit(_date("application_date", p["application_date"]), "date"))
+    add("applicationType", ox.Literal(_token("application_type", p.get("application_type", "new"), set(APPLICATION_TYPES))))
+    if "monthly_salary_rmb" in p:
+        add("monthlySalary", _number("monthly_salary_rmb", p["monthly_salary_rmb"]))
+    if "points" in p:
+        add("declaredPoints", _number("points", p["points"]))
+    if "education" in p:
+        add("education", ox.NamedNode(TKD + "education/" + _token("education", p["education"], vocab.education)))
+    if "related_experience_years" in p:
+        add("experienceYears", _number("related_experience_years", p["related_experience_years"], maximum=Decimal(100)))
+    if "age" in p:
+        add("age", _number("age", p["age"], integer=True, maximum=Decimal(130)))
+    for i, a in enumerate(_list("awards", p.get("awards", []))):
+        add("holdsAward", ox.NamedNode(TKD + "award/" + _token(f"awards[{i}]", a, vocab.awards)))
+    for i, q in enumerate(_list("overseas_qualifications", p.get("overseas_qualifications", []))):
+        add("holdsQualification", ox.NamedNode(TKD + "catalogue-entry/" + _token(f"overseas_qualifications[{i}]", q, vocab.catalogue_ids)))
+    for f in ("language_teacher", "internal_transfer", "same_position"):
+        if f in p:
+            add({"language_teacher": "languageTeacher", "internal_transfer": "internalTransfer", "same_position": "samePosition"}[f],
+                _lit("true" if _bool(f, p[f]) else "false", "boolean"))
+    for f, waiver in (("teaching_certificate", "teaching_certificate"), ("education_degree", "education_degree")):
+        if f in p and _bool(f, p[f]):
+            add("holdsWaiverCondition", ox.NamedNode(TKD + "waiver/" + waiver))
+    if "previous_city" in p:
+        add("previousCity", binder.jurisdiction("previous_city", str(p["previous_city"])))
+    if "previous_category" in p:
+        cat = _token("previous_category", str(p["previous_category"]).upper(), {"A", "B", "C"})
+        add("previousCategory", ox.NamedNode(TK + "Category" + cat))
+    if "days_since_internal_move" in p:
+        add("daysSinceMove", _number("days_since_internal_move", p["days_since_internal_move"], integer=True))
+    if "points_factors" in p:
+        quads += _points_inputs(app, p, vocab)
+    return key, quads
+
+
+def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Quad]:
+    pf = p["points_factors"]
+    if not isinstance(pf, dict):
+        raise ParameterError("points_factors", "must be an object, e.g. {\"annual_salary_rmb\": 500000, \"age\": 35}")
+    unknown = sorted(set(pf) - FACTOR_FIELDS)
+    if unknown:
+        raise ParameterError(f"points_factors.{unknown[0]}", f"unknown factor; allowed: {', '.join(sorted(FACTOR_FIELDS))}")
+    pf = {k: v for k, v in pf.items() if v is not None and v != ""}
+    for f in FALLBACK_FACTORS:
+        if f not in pf and f in p:
+            pf[f] = p[f]
+    out: list[ox.Quad] = []
+
+    def node(field: str, i: int | None = None):
+        return ox.NamedNode(f"{app.value}/input/{field}" + (f"/{i}" if i is not None else ""))
+
+    def put(n, field, pred, obj):
+        out.append(ox.Quad(app, ox.NamedNode(TK + "pointsInput"), n, G))
+        out.append(ox.Quad(n, ox.NamedNode(TK + "profileField"), ox.Literal(field), G))
+        out.append(ox.Quad(n, ox.NamedNode(TK + pred), obj, G))
+
+    for f, v in sorted(pf.items()):
+        name = f"points_factors.{f}"
+        if f in NUMERIC_FACTORS:
+            maximum = {"months_in_china_per_year": Decimal(12), "age": Decimal(130), "hsk_level": Decimal(9)}.get(f)
+            put(node(f), f, "numericValue", _number(name, v, integer=f in ("age", "hsk_level"), maximum=maximum))
+        elif f in BOOLEAN_FACTORS:
+            if _bool(name, v):
+                put(node(f), f, "tokenValue", ox.Literal("true"))
+        elif f in TOKEN_FACTORS:
+            allowed = vocab.factor_tokens.get(f, set()) | ({"none"} | vocab.education if f == "education" else {"none"})
+            put(node(f), f, "tokenValue", ox.Literal(_token(name, v, allowed)))
+        else:  # extras
+            allowed = vocab.factor_tokens.get(f, set())
+            for i, item in enumerate(_list(name, v)):
+                put(node(f, i), f, "tokenValue", ox.Literal(_token(f"{name}[{i}]", item, allowed)))
+    return out
