@@ -30,10 +30,13 @@ def ontology_triples(path: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
-    """Ontology and data, de-duplicated and sorted (the canonical order of every output)."""
+def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FILE, catalogue: Path | None = None) -> list[ox.Triple]:
+    """Ontology and data, de-duplicated and sorted (the canonical order of every output).
+
+    ``catalogue``: an imported official annex (``talentkg catalogue import``) to load instead of
+    the 170-entry reconstruction."""
     triples = set(ontology_triples(ontology_file))
-    triples.update(read_tables(data_dir))
+    triples.update(read_tables(data_dir, overrides={"catalogue_entries": catalogue} if catalogue else None))
     return sorted(triples, key=str)
 
 
@@ -66,12 +69,12 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True) -> BuildResult:
+def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True, catalogue: Path | None = None) -> BuildResult:
     """Load, validate and (when ``out_dir`` is given) write the graph. Raises on any error."""
     from talentkg.graph.validate import validate_triples
 
     t0 = time.perf_counter()
-    triples = collect_triples(data_dir)
+    triples = collect_triples(data_dir, catalogue=catalogue)
     result = BuildResult(triples=triples)
     result.timings["load"] = time.perf_counter() - t0
     if validate:

@@ -146,7 +146,7 @@ class TableReader:
     def read_all(self) -> None:
         for spec in self.specs:
             path = self.data_dir / spec.file
-            rel = f"data/{spec.file}"
+            rel = spec.file if Path(spec.file).is_absolute() else f"data/{spec.file}"
             if not path.exists():
                 raise DataError(rel, None, "file not found")
             with path.open(encoding="utf-8", newline="") as fh:
@@ -186,7 +186,7 @@ class TableReader:
     # -- pass 2: convert
     def triples(self) -> Iterable[Triple]:
         for spec in self.specs:
-            rel = f"data/{spec.file}"
+            rel = spec.file if Path(spec.file).is_absolute() else f"data/{spec.file}"
             for line, row in self.rows[spec.name]:
                 yield from self._row(spec, rel, line, row)
 
@@ -305,9 +305,14 @@ class TableReader:
         raise DataError(rel, line, f"unknown column type {t!r} in data/tables.yaml", c.name)
 
 
-def read_tables(data_dir: Path, spec_path: Path | None = None) -> list[Triple]:
-    """All triples of all tables, or a DataError naming the first bad row."""
+def read_tables(data_dir: Path, spec_path: Path | None = None, overrides: dict[str, Path] | None = None) -> list[Triple]:
+    """All triples of all tables, or a DataError naming the first bad row.
+
+    ``overrides`` replaces a table's file (e.g. ``{"catalogue_entries": official.csv}``)."""
     specs = load_specs(spec_path or data_dir / "tables.yaml")
+    for spec in specs:
+        if overrides and spec.name in overrides:
+            spec.file = str(Path(overrides[spec.name]).resolve())
     reader = TableReader(data_dir, specs)
     reader.read_all()
     return list(reader.triples())

@@ -27,14 +27,14 @@ class KnowledgeGraph:
         self.binder = ParameterBinder(store)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "KnowledgeGraph":
+    def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None) -> "KnowledgeGraph":
         """From a built file (``build/talentkg.nt`` or ``.ttl``), or straight from the packaged data."""
         if path is not None:
             path = Path(path)
             fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
             triples = sorted((q.triple for q in ox.parse(path=str(path), format=fmt)), key=str)
         else:
-            triples = collect_triples()
+            triples = collect_triples(catalogue=Path(catalogue) if catalogue else None)
         digest = hashlib.sha256(serialize_ntriples(triples)).hexdigest()[:12]
         return cls(make_store(triples), f"{__version__}+{digest}")
 

@@ -1,0 +1,259 @@
+"""The ``talentkg`` command line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from talentkg.errors import TalentKGError
+
+
+def _fail(e: Exception) -> None:
+    click.echo(f"error: {e}", err=True)
+    sys.exit(getattr(e, "exit_code", 1))
+
+
+class Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except TalentKGError as e:
+            _fail(e)
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="talentkg")
+def main():
+    """talentkg — China's foreign-talent work-permit policy as a knowledge graph."""
+
+
+def _kg(graph: str | None, catalogue: str | None = None):
+    from talentkg.kg import KnowledgeGraph
+
+    return KnowledgeGraph.load(graph, catalogue=catalogue)
+
+
+# ---------------------------------------------------------------- build / validate / stats
+@main.command()
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL and violation checks (not recommended).")
+@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False), help="Use an imported official catalogue CSV instead of the reconstruction.")
+def build(out_dir, no_validate, catalogue):
+    """Load ontology + data, validate, write build/talentkg.nt and .ttl (atomic, deterministic)."""
+    from talentkg.graph.build import build as do_build
+    from talentkg.stats import print_stats
+
+    res = do_build(Path(out_dir), validate=not no_validate, catalogue=Path(catalogue) if catalogue else None)
+    print_stats(res.triples)
+    t = res.timings
+    click.echo(f"built {len(res.triples)} triples in {t['total']:.2f}s (load {t['load']:.2f}s, validate {t.get('validate', 0):.2f}s) → " + ", ".join(str(p) for p in res.outputs))
+
+
+@main.command()
+@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False))
+def validate(catalogue):
+    """Validate the data and ontology (SHACL + *-violation queries) without writing anything."""
+    from talentkg.graph.build import build as do_build
+
+    res = do_build(None, validate=True, catalogue=Path(catalogue) if catalogue else None)
+    click.echo(f"valid: {len(res.triples)} triples, SHACL conforms, no violation query returned rows")
+
+
+@main.command()
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+def stats(graph):
+    """Counts by class, confidence and evidence flag."""
+    from talentkg.stats import print_stats
+
+    kg = _kg(graph)
+    print_stats([q.triple for q in kg.store])
+
+
+# ---------------------------------------------------------------- queries
+@main.command("queries")
+def list_queries():
+    """List the library's queries with their questions and parameters."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from talentkg.querylib import library
+
+    t = Table(title="talentkg query library", show_lines=True)
+    for c in ("name", "question", "parameters"):
+        t.add_column(c)
+    for q in library().values():
+        params = "\n".join(f"{p.name} ({p.type}{', required' if p.required else ''}) e.g. {p.example}" for p in q.params)
+        t.add_row(q.name, f"{q.question_en}\n{q.question_zh}", params or "—")
+    Console(width=160).print(t)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    from talentkg.errors import ParameterError
+
+    out = {}
+    for p in params:
+        if "=" not in p:
+            raise ParameterError(p, "write parameters as --param key=value")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: "" if v is None else v for k, v in r.items()})
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(show_lines=False)
+        for c in columns:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        Console(width=200).print(t)
+        click.echo(f"{len(rows)} row(s)")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, help="key=value; repeatable.")
+@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Run your own .rq file instead of a library query.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
+def query(name, params, file_, fmt, graph, endpoint, timeout):
+    """Run a library query (or --file my.rq) with typed parameters."""
+    from talentkg.errors import ParameterError
+
+    if not name and not file_:
+        raise ParameterError("NAME", "give a query name (see `talentkg queries`) or --file my.rq")
+    given = _parse_params(params)
+    kg = _kg(graph)
+    target = file_ or name
+    if endpoint:
+        from talentkg.remote import remote_rows
+
+        columns, rows = remote_rows(endpoint, kg.bound_text(target, given), timeout=timeout)
+    else:
+        res = kg._run(target, given)
+        from talentkg.terms import rows_to_dicts
+
+        columns = [v.value for v in res.variables]
+        rows = rows_to_dicts(res)
+    _emit(rows, columns, fmt)
+
+
+# ---------------------------------------------------------------- assess
+@main.command()
+@click.argument("profile", required=False)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="CSV of applicants (one per row).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Where --batch writes its CSV (atomic).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False))
+def assess(profile, batch, out, graph):
+    """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin."""
+    from talentkg.errors import ParameterError
+
+    if batch:
+        from talentkg.batch import read_batch, write_results
+        from talentkg.graph.build import write_atomic
+
+        if not out:
+            raise ParameterError("--out", "--batch needs --out results.csv")
+        profiles = read_batch(Path(batch))
+        results = _kg(graph).assess(profiles)
+        write_atomic(Path(out), write_results(profiles, results))
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+        click.echo(f"assessed {len(results)} applicant(s) → {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        return
+    if not profile:
+        raise ParameterError("PROFILE", "give a profile JSON file, - for stdin, or --batch applicants.csv")
+    text = sys.stdin.read() if profile == "-" else Path(profile).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ParameterError("profile", f"not valid JSON: {e}") from None
+    kg = _kg(graph)
+    result = kg.assess(data)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------- catalogue
+@main.group()
+def catalogue():
+    """The Guangzhou 2025 overseas-qualification catalogue."""
+
+
+@catalogue.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", default="build/catalogue_official.csv", show_default=True, type=click.Path(dir_okay=False))
+def catalogue_import(file, out):
+    """Import the official annex (CSV or XLSX, Chinese or English headers) and compare its totals."""
+    from talentkg.catalogue_import import import_annex
+
+    report = import_annex(Path(file), Path(out))
+    for line in report:
+        click.echo(line)
+    click.echo(f"written {out}; build with: talentkg build --catalogue {out}")
+
+
+# ---------------------------------------------------------------- interop (issue 5)
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "graphml", "neo4j"]), required=True)
+@click.option("--out", required=True, type=click.Path())
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False))
+def export(fmt, out, graph):
+    """Export the graph: RDF formats, GraphML (Gephi), or neo4j-admin import CSVs + Cypher."""
+    from talentkg.exports import export as do_export
+
+    paths = do_export(_kg(graph).store, fmt, Path(out))
+    click.echo("written " + ", ".join(str(p) for p in paths))
+
+
+@main.command()
+@click.option("--port", default=7878, show_default=True)
+@click.option("--writable", is_flag=True, help="Allow SPARQL Update (read-only by default).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False))
+def serve(port, writable, graph):
+    """Serve the graph as a local SPARQL 1.1 endpoint (Oxigraph server) on 127.0.0.1."""
+    from talentkg.server import serve as do_serve
+
+    do_serve(_kg(graph).store, port=port, writable=writable)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
+@click.option("--graph", "graph_iri", required=True, help="Named graph IRI to replace.")
+@click.option("--from", "graph_file", type=click.Path(exists=True, dir_okay=False), help="A built graph file.")
+@click.option("--timeout", default=60.0, show_default=True)
+def push(endpoint, graph_iri, graph_file, timeout):
+    """Upload the graph, replacing one named graph in a single request (HTTP PUT)."""
+    from talentkg.remote import push as do_push
+
+    n = do_push(_kg(graph_file).store, endpoint, graph_iri, timeout=timeout)
+    click.echo(f"pushed {n} triples to <{graph_iri}> at {endpoint}")
+
+
+@main.command()
+@click.option("--out", default="docs/ontology", show_default=True, type=click.Path(file_okay=False))
+def docs(out):
+    """Generate the ontology documentation (pyLODE) into docs/ontology/."""
+    from talentkg.docs import make_docs
+
+    click.echo(f"written {make_docs(Path(out))}")
+
+
+if __name__ == "__main__":
+    main()
