@@ -21,22 +21,25 @@ WHERE {
       ?factor tk:inScheme ?scheme .
       GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant FILTER EXISTS { ?app tk:pointsInput ?anyInput } }
       OPTIONAL {
-        ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:profileField ?field .
-        OPTIONAL { ?band tk:lowerBound ?lo } OPTIONAL { ?band tk:lowerInclusive ?loi }
-        OPTIONAL { ?band tk:upperBound ?hi } OPTIONAL { ?band tk:upperInclusive ?hii }
-        OPTIONAL { ?band tk:pointsPerUnit ?per }
-        OPTIONAL { ?band tk:matchValue ?mv }
-        OPTIONAL { ?band tk:matchRegionalGrouping ?rg }
         {
+          # numeric band: the value lies between the bounds; a stepped band adds whole units above its lower bound
+          ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:profileField ?field .
+          FILTER NOT EXISTS { ?band tk:matchValue ?anyValue }
           GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsInput ?in . ?in tk:profileField ?field ; tk:numericValue ?v }
-          FILTER(!BOUND(?mv))
+          OPTIONAL { ?band tk:lowerBound ?lo } OPTIONAL { ?band tk:lowerInclusive ?loi }
+          OPTIONAL { ?band tk:upperBound ?hi } OPTIONAL { ?band tk:upperInclusive ?hii }
+          OPTIONAL { ?band tk:pointsPerUnit ?per }
           FILTER(!BOUND(?lo) || ?v > ?lo || (?v = ?lo && COALESCE(?loi, true)))
           FILTER(!BOUND(?hi) || ?v < ?hi || (?v = ?hi && COALESCE(?hii, false)))
           BIND(?p0 + IF(BOUND(?per), FLOOR(?v - ?lo) * ?per, 0) AS ?bp)
         } UNION {
+          # category band: the token matches
+          ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:profileField ?field ; tk:matchValue ?mv .
           GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsInput ?in . ?in tk:profileField ?field ; tk:tokenValue ?mv }
           BIND(?p0 AS ?bp)
         } UNION {
+          # work-region band: the application city lies in the band's regional grouping
+          ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:matchRegionalGrouping ?rg .
           GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:applicationCity ?city }
           ?city tk:parentJurisdiction* ?region_holder . ?region_holder tk:inRegionalGrouping ?rg .
           BIND(?p0 AS ?bp)

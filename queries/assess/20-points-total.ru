@@ -7,16 +7,16 @@ PREFIX tk: <https://w3id.org/talentkg/ontology#>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
 INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete } }
 WHERE {
-  {
+  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+    ?app a tk:Applicant .
+    OPTIONAL { ?app tk:declaredPoints ?declared }
+  }
+  OPTIONAL {
     SELECT ?app (SUM(?fp) AS ?summed) (MAX(IF(?m, 1, 0)) AS ?anyMissing) WHERE {
       GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:factorScore ?s . ?s tk:points ?fp ; tk:inputMissing ?m }
     } GROUP BY ?app
   }
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
-    ?app a tk:Applicant .
-    OPTIONAL { ?app tk:declaredPoints ?declared }
-    FILTER(BOUND(?declared) || EXISTS { ?app tk:pointsInput ?anyInput })
-  }
+  FILTER(BOUND(?declared) || BOUND(?summed))
   BIND(COALESCE(?declared, ?summed) AS ?total)
-  BIND(BOUND(?declared) || ?anyMissing = 0 AS ?complete)
+  BIND(BOUND(?declared) || COALESCE(?anyMissing, 1) = 0 AS ?complete)
 }

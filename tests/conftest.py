@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def kg():
+    from talentkg import KnowledgeGraph
+
+    return KnowledgeGraph.load()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One validated build, shared by the tests that read its files."""
+    from talentkg.graph.build import build
+
+    out = tmp_path_factory.mktemp("build")
+    res = build(out)
+    return out, res
+
+
+def run_cli(*args: str, input: str | None = None, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("talentkg")
+    return subprocess.run([str(exe), *args], input=input, capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
