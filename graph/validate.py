@@ -33,11 +33,12 @@ def run_violation_queries(store: ox.Store) -> list[Violation]:
 
 
 def run_shacl(triples: list[ox.Triple]) -> list[Violation]:
-    import rdflib
     import pyshacl
-    from talentkg.graph.build import serialize_ntriples
 
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    from talentkg.graph.build import serialize_ntriples
+    from talentkg.rdflib_setup import rdflib as _rdflib
+
+    rdflib = _rdflib()
     data = rdflib.Graph()
     data.parse(data=serialize_ntriples(triples), format="nt")
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")

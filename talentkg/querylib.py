@@ -70,7 +70,7 @@ def parse_query_file(path: Path) -> QueryFile:
                     raise ValueError(f"{path}: bad param line {value!r}; write: name type required|optional example — description")
                 n, t, req, ex, desc = pm.groups()
                 q.params.append(Param(n, t, req == "required", ex.strip('"'), desc or ""))
-            elif hasattr(q, key):
+            elif key in ("title", "question_en", "question_zh", "clause", "example"):
                 setattr(q, key, value)
         elif last_key in ("clause", "question_en", "title") and body and line.startswith("#   "):
             setattr(q, last_key, getattr(q, last_key) + " " + body)
