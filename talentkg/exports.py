@@ -1,0 +1,253 @@
+"""Exports: RDF formats, GraphML (via networkx, for Gephi), and a property graph for Neo4j.
+
+Property-graph mapping (the neosemantics convention; see docs/EXPORTS.md):
+- every IRI subject or object becomes a node with label ``Resource`` plus one label per
+  ``tk:``/SKOS/ORG/PROV/XKOS class it has (local name, e.g. ``SalaryStandard``), and ``uri``;
+- a literal-valued property becomes a node property named by the predicate's local name;
+  language-tagged values become ``<name>_en`` / ``<name>_zh`` (so ``rdfs:label`` → ``label_en``,
+  ``label_zh``); several values of one property are joined with `` | ``;
+- an IRI-valued property becomes a relationship whose type is the predicate's local name
+  (``parentJurisdiction``, ``correspondingTitleLevel``, ``relatedOccupation`` …);
+- ``rdf:type`` gives labels, not relationships;
+- two derived relationships make common paths one hop: ``recognises`` from a permit recognition's
+  ``fromJurisdiction`` to its ``toJurisdiction`` (property ``via`` = the rule's IRI), and
+  ``correspondsTo`` from a NOC 2022 unit to an ISCO-08 unit group that a catalogue entry links
+  both to (``via`` = the entry's IRI).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from talentkg.graph.build import write_atomic
+from talentkg.namespaces import PREFIXES
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD = PREFIXES["xsd"]
+RDF_FORMATS = {"turtle": (ox.RdfFormat.TURTLE, "ttl"), "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
+               "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"), "rdfxml": (ox.RdfFormat.RDF_XML, "rdf")}
+LABEL_NAMESPACES = (PREFIXES["tk"], PREFIXES["skos"], PREFIXES["org"], PREFIXES["prov"], PREFIXES["xkos"], PREFIXES["owl"])
+
+
+def local_name(iri: str) -> str:
+    name = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return re.sub(r"[^A-Za-z0-9_]", "_", name) or "resource"
+
+
+def default_triples(store: ox.Store) -> list[ox.Triple]:
+    return sorted((q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())), key=str)
+
+
+# ---------------------------------------------------------------- property graph
+class PropertyGraph:
+    """Nodes (uri → labels, properties) and edges (source, type, target), built once from the store."""
+
+    def __init__(self, triples: list[ox.Triple], classes: set[str] | None = None):
+        self.labels: dict[str, set[str]] = defaultdict(set)
+        self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.edges: list[tuple[str, str, str]] = []
+        self.derived: list[tuple[str, str, str, str]] = []  # (source, type, target, via)
+        objects: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for t in triples:
+            s = t.subject
+            if not isinstance(s, ox.NamedNode):
+                continue
+            p, o = t.predicate.value, t.object
+            if p == RDF_TYPE:
+                if o.value.startswith(LABEL_NAMESPACES):
+                    self.labels[s.value].add(local_name(o.value))
+                else:
+                    self.labels[s.value]
+                continue
+            if isinstance(o, ox.NamedNode):
+                self.labels[s.value]
+                self.labels[o.value]
+                self.edges.append((s.value, local_name(p), o.value))
+                objects[(s.value, local_name(p))].append(o.value)
+            elif isinstance(o, ox.Literal):
+                key = local_name(p) + (f"_{o.language}" if o.language else "")
+                self.props[s.value][key].append(_python(o))
+        for node, labels in self.labels.items():
+            if "PermitRecognition" in labels:
+                for f in objects.get((node, "fromJurisdiction"), []):
+                    for to in objects.get((node, "toJurisdiction"), []):
+                        self.derived.append((f, "recognises", to, node))
+            if "CatalogueEntry" in labels:
+                occ = objects.get((node, "relatedOccupation"), [])
+                for n in (o for o in occ if "/noc2022/" in o):
+                    for i in (o for o in occ if "/isco08/" in o):
+                        self.derived.append((n, "correspondsTo", i, node))
+        self.derived = sorted(set(self.derived))
+        if classes:
+            keep = {n for n, ls in self.labels.items() if ls & classes}
+            self.labels = defaultdict(set, {n: ls for n, ls in self.labels.items() if n in keep})
+            self.edges = [e for e in self.edges if e[0] in keep and e[2] in keep]
+            self.derived = [e for e in self.derived if e[0] in keep and e[2] in keep]
+
+    def node_properties(self, uri: str) -> dict[str, object]:
+        out: dict[str, object] = {"uri": uri}
+        for k, values in sorted(self.props.get(uri, {}).items()):
+            vals = sorted(set(values), key=str)
+            out[k] = vals[0] if len(vals) == 1 else " | ".join(str(v) for v in vals)
+        return out
+
+
+def _python(lit: ox.Literal):
+    dt = lit.datatype.value if lit.datatype else ""
+    if dt in (XSD + "integer",):
+        return int(lit.value)
+    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+        return float(lit.value)
+    if dt == XSD + "boolean":
+        return lit.value == "true"
+    return lit.value
+
+
+def _kind(values: list) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "long"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "double"
+    return "string"
+
+
+def to_networkx(store: ox.Store, classes: list[str] | None = None, include_literals: bool = False):
+    """A networkx MultiDiGraph of the default graph (nodes: IRIs with labels and types; edges: object properties).
+
+    ``classes`` keeps only nodes of those classes (local names, e.g. ``["PolicyDocument", "Jurisdiction"]``);
+    ``include_literals`` adds every literal property as a node attribute.
+    """
+    import networkx as nx
+
+    pg = PropertyGraph(default_triples(store), set(classes) if classes else None)
+    g = nx.MultiDiGraph()
+    for uri, labels in sorted(pg.labels.items()):
+        props = pg.node_properties(uri)
+        attrs = {"uri": uri, "types": ";".join(sorted(labels)), "label": str(props.get("label_en") or props.get("prefLabel_zh") or props.get("label_zh") or props.get("title_en") or local_name(uri))}
+        for k in ("label_en", "label_zh"):
+            if k in props:
+                attrs[k] = str(props[k])
+        if include_literals:
+            attrs.update({k: v for k, v in props.items() if k not in attrs})
+        g.add_node(uri, **attrs)
+    for s, p, o in pg.edges:
+        g.add_edge(s, o, key=p, predicate=p)
+    for s, p, o, via in pg.derived:
+        g.add_edge(s, o, key=f"{p} {via}", predicate=p, via=via)
+    return g
+
+
+def _graphml_clean(g):
+    """networkx's GraphML writer rejects None, lists and dicts: make every attribute a scalar."""
+    def clean(d):
+        for k in list(d):
+            v = d[k]
+            if v is None:
+                del d[k]
+            elif isinstance(v, (list, tuple, set)):
+                d[k] = " | ".join(str(x) for x in v)
+            elif isinstance(v, dict):
+                d[k] = json.dumps(v, ensure_ascii=False, sort_keys=True)
+    for _, d in g.nodes(data=True):
+        clean(d)
+    for _, _, d in g.edges(data=True):
+        clean(d)
+    return g
+
+
+# ---------------------------------------------------------------- neo4j
+def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
+    """neo4j-admin import CSVs (nodes.csv, relationships.csv) and a Cypher script creating the same graph."""
+    nodes = sorted(pg.labels)
+    columns: dict[str, list] = defaultdict(list)
+    rows = []
+    for uri in nodes:
+        props = pg.node_properties(uri)
+        rows.append(props)
+        for k, v in props.items():
+            columns[k].append(v)
+    keys = ["uri"] + sorted(k for k in columns if k != "uri")
+    types = {k: _kind(columns[k]) for k in keys}
+    header = ["uri:ID", ":LABEL"] + [f"{k}:{types[k]}" if types[k] != "string" else k for k in keys[1:]]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for uri, props in zip(nodes, rows):
+        labels = ";".join(["Resource", *sorted(pg.labels[uri])])
+        w.writerow([uri, labels] + ["" if props.get(k) is None else ("true" if props.get(k) is True else "false" if props.get(k) is False else props.get(k)) for k in keys[1:]])
+    nodes_csv = buf.getvalue().encode("utf-8")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([":START_ID", ":END_ID", ":TYPE", "via"])
+    for s, p, o in sorted(set(pg.edges)):
+        w.writerow([s, o, p, ""])
+    for s, p, o, via in pg.derived:
+        w.writerow([s, o, p, via])
+    rels_csv = buf.getvalue().encode("utf-8")
+    # Cypher: batches of UNWIND, an index on :Resource(uri) first so relationships MATCH fast.
+    lines = ["// talentkg property graph — run with cypher-shell -f talentkg.cypher (Neo4j 5)",
+             "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE;"]
+    by_labels: dict[str, list[dict]] = defaultdict(list)
+    for uri, props in zip(nodes, rows):
+        by_labels[":".join(["Resource", *sorted(pg.labels[uri])])].append(props)
+    for labels, items in sorted(by_labels.items()):
+        for i in range(0, len(items), 500):
+            lines.append(f"UNWIND {_cypher_value(items[i:i + 500])} AS row CREATE (n:{labels}) SET n = row;")
+    by_type: dict[str, list] = defaultdict(list)
+    for s, p, o in sorted(set(pg.edges)):
+        by_type[p].append({"s": s, "o": o})
+    for s, p, o, via in pg.derived:
+        by_type[p].append({"s": s, "o": o, "via": via})
+    for p, items in sorted(by_type.items()):
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            props = " {via: row.via}" if "via" in chunk[0] else ""
+            lines.append(f"UNWIND {_cypher_value(chunk)} AS row MATCH (a:Resource {{uri: row.s}}), (b:Resource {{uri: row.o}}) CREATE (a)-[:{p}{props}]->(b);")
+    return {"nodes.csv": nodes_csv, "relationships.csv": rels_csv, "talentkg.cypher": ("\n".join(lines) + "\n").encode("utf-8")}
+
+
+def _cypher_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "") + "'"
+    if isinstance(v, list):
+        return "[" + ", ".join(_cypher_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"`{k}`: {_cypher_value(x)}" for k, x in v.items()) + "}"
+    raise TypeError(type(v))
+
+
+def export(store: ox.Store, fmt: str, out: Path) -> list[Path]:
+    triples = default_triples(store)
+    if fmt in RDF_FORMATS:
+        rdf_format, _ = RDF_FORMATS[fmt]
+        kw = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml") else {}
+        write_atomic(out, ox.serialize(triples, format=rdf_format, **kw))
+        return [out]
+    if fmt == "graphml":
+        import networkx as nx
+
+        g = _graphml_clean(to_networkx(store, include_literals=True))
+        buf = io.BytesIO()
+        nx.write_graphml(g, buf)
+        write_atomic(out, buf.getvalue())
+        return [out]
+    if fmt == "neo4j":
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, content in neo4j_files(PropertyGraph(triples)).items():
+            write_atomic(out / name, content)
+            paths.append(out / name)
+        return paths
+    raise ValueError(f"unknown format {fmt}")

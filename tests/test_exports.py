@@ -1,0 +1,103 @@
+"""Exports: RDF round-trips, GraphML through networkx, and the property graph in a real engine."""
+from __future__ import annotations
+
+import csv
+
+import pyoxigraph as ox
+import pytest
+
+from talentkg.exports import PropertyGraph, default_triples, export
+from tests.conftest import run_cli
+
+GZ = "https://w3id.org/talentkg/id/jurisdiction/440100"
+FS = "https://w3id.org/talentkg/id/jurisdiction/440600"
+
+
+@pytest.mark.parametrize("fmt, rdf_format", [("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES),
+                                             ("jsonld", ox.RdfFormat.JSON_LD), ("rdfxml", ox.RdfFormat.RDF_XML)])
+def test_rdf_round_trip(kg, tmp_path, fmt, rdf_format):
+    out = tmp_path / f"g.{fmt}"
+    export(kg.store, fmt, out)
+    again = {q.triple for q in ox.parse(path=str(out), format=rdf_format)}
+    assert again == set(default_triples(kg.store))  # no blank nodes: set equality is isomorphism
+
+
+def test_graphml_loads_in_networkx(kg, tmp_path):
+    import networkx as nx
+
+    out = tmp_path / "g.graphml"
+    export(kg.store, "graphml", out)
+    g = nx.read_graphml(out)
+    pg = PropertyGraph(default_triples(kg.store))
+    assert g.number_of_nodes() == len(pg.labels) > 3500
+    assert g.number_of_edges() == len(pg.edges) + len(pg.derived)
+    assert g.nodes[GZ]["label_en"] == "Guangzhou" and g.nodes[GZ]["label_zh"] == "广州市"
+    assert "PrefectureCity" in g.nodes[GZ]["types"]
+    entry = g.nodes["https://w3id.org/talentkg/id/catalogue-entry/GZ2025-R001"]
+    assert entry["label_en"] == "AWS Certified Cloud Practitioner" and entry["countryRegion"] == "US"
+
+
+def test_networkx_view_filters(kg):
+    g = kg.to_networkx(classes=["PolicyDocument", "EligibilityCriterion", "TalentCategory", "PrefectureCity", "Municipality"])
+    types = {t for _, d in g.nodes(data=True) for t in d["types"].split(";")}
+    assert "CatalogueEntry" not in types and "EligibilityCriterion" in types
+    assert g.has_edge("https://w3id.org/talentkg/id/criterion/std2017-A-III-9", "https://w3id.org/talentkg/ontology#CategoryA")
+
+
+def test_neo4j_files(kg, tmp_path):
+    export(kg.store, "neo4j", tmp_path)
+    header = next(csv.reader((tmp_path / "nodes.csv").open(encoding="utf-8")))
+    assert header[:2] == ["uri:ID", ":LABEL"] and "label_en" in header and "label_zh" in header
+    assert "monthlyAmount:double" in header and "levelRank:long" in header
+    rels = list(csv.DictReader((tmp_path / "relationships.csv").open(encoding="utf-8")))
+    assert {"parentJurisdiction", "correspondingTitleLevel", "recognises", "correspondsTo"} <= {r[":TYPE"] for r in rels}
+    script = (tmp_path / "talentkg.cypher").read_text(encoding="utf-8")
+    assert script.count("CREATE (n:Resource") > 10 and "CREATE (a)-[:recognises {via: row.via}]->(b)" in script
+
+
+def test_cli_export(tmp_path):
+    r = run_cli("export", "--format", "turtle", "--out", str(tmp_path / "x.ttl"))
+    assert r.returncode == 0 and (tmp_path / "x.ttl").stat().st_size > 100000
+
+
+@pytest.mark.slow
+def test_property_graph_in_arcadedb(kg, tmp_path):
+    """Load the neo4j-admin CSVs into ArcadeDB (embedded, openCypher) and walk the paths analysts use."""
+    arcadedb = pytest.importorskip("arcadedb_embedded")
+    export(kg.store, "neo4j", tmp_path / "neo")
+    nodes = list(csv.reader((tmp_path / "neo" / "nodes.csv").open(encoding="utf-8")))
+    header, nodes = nodes[0], nodes[1:]
+    rels = list(csv.DictReader((tmp_path / "neo" / "relationships.csv").open(encoding="utf-8")))
+    label_col = {h.split(":")[0]: i for i, h in enumerate(header)}
+    db = arcadedb.create_database(str(tmp_path / "arcade"))
+    try:
+        db.command("sql", "CREATE VERTEX TYPE Resource")
+        db.command("sql", "CREATE PROPERTY Resource.uri STRING")
+        db.command("sql", "CREATE INDEX ON Resource (uri) UNIQUE")
+        for t in sorted({r[":TYPE"] for r in rels}):
+            db.command("sql", f"CREATE EDGE TYPE `{t}`")
+        rows = [{"uri": n[0], "labels": n[1], "label_en": n[label_col["label_en"]], "notation": n[label_col["notation"]]} for n in nodes]
+        for i in range(0, len(rows), 5000):
+            with db.transaction():
+                db.command("opencypher", "UNWIND $rows AS row CREATE (n:Resource) SET n = row", {"rows": rows[i:i + 5000]})
+        by_type: dict[str, list] = {}
+        for r in rels:
+            by_type.setdefault(r[":TYPE"], []).append({"s": r[":START_ID"], "o": r[":END_ID"]})
+        for t, items in by_type.items():
+            for i in range(0, len(items), 5000):
+                with db.transaction():
+                    db.command("opencypher", f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.s}}), (b:Resource {{uri: row.o}}) CREATE (a)-[:`{t}`]->(b)",
+                               {"rows": items[i:i + 5000]})
+
+        def one(q, **params):
+            return [r.to_dict() if hasattr(r, "to_dict") else {k: r.get(k) for k in ("c", "x", "y")} for r in db.query("opencypher", q, params)]
+
+        assert one("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"] == len(nodes)
+        assert one("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"] == len(rels)
+        assert one("MATCH (a:Resource {uri: $gz})-[:recognises]->(b:Resource {uri: $fs}) RETURN count(*) AS c", gz=GZ, fs=FS)[0]["c"] == 1
+        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:correspondingTitleLevel]->(l:Resource) RETURN l.label_en AS x")
+        assert got[0]["x"] == "Assistant Engineer"
+        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:relatedOccupation]->(n:Resource {notation: '2-02-38-04'})-[:correspondsTo]->(i:Resource) RETURN i.notation AS x")
+        assert "2529" in {g["x"] for g in got}
+    finally:
+        db.close()
