@@ -45,6 +45,9 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0) -> tuple[
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    # SPARQLWrapper guesses the query type from keywords anywhere in the text, comments included
+    # ("moves" reads as MOVE): send the query without its full-line comments.
+    query_text = "\n".join(line for line in query_text.splitlines() if not line.lstrip().startswith("#"))
     sw = SPARQLWrapper(endpoint)
     sw.setQuery(query_text)
     sw.setMethod(POST)
