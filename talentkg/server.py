@@ -38,9 +38,12 @@ def write_store(store: ox.Store, location: Path) -> None:
     del disk
 
 
-def start(location: Path, port: int, writable: bool = False, host: str = "127.0.0.1") -> subprocess.Popen:
+def launch(location: Path, port: int, writable: bool = False, host: str = "127.0.0.1") -> subprocess.Popen:
     cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_ready(proc: subprocess.Popen, port: int, host: str = "127.0.0.1") -> subprocess.Popen:
     deadline = time.time() + 30
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -52,6 +55,15 @@ def start(location: Path, port: int, writable: bool = False, host: str = "127.0.
             time.sleep(0.1)
     proc.kill()
     raise TalentKGError(f"the Oxigraph server did not answer on {host}:{port} within 30 s")
+
+
+def start(location: Path, port: int, writable: bool = False, host: str = "127.0.0.1") -> subprocess.Popen:
+    proc = launch(location, port, writable, host)
+    try:
+        return wait_ready(proc, port, host)
+    except BaseException:
+        stop(proc)
+        raise
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -69,18 +81,22 @@ def serve(store: ox.Store, port: int = 7878, writable: bool = False, location: P
     if location is None:
         tmp = Path(tempfile.mkdtemp(prefix="talentkg-store-"))
         location = tmp
+    # Ctrl-C (and SIGTERM) stop the server cleanly, even when started from a shell that ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    proc = None
     try:
         write_store(store, location)
-        proc = start(location, port, writable)
+        proc = launch(location, port, writable)
+        wait_ready(proc, port)
         mode = "read-write" if writable else "read-only"
         print(f"talentkg: SPARQL endpoint http://127.0.0.1:{port}/query ({mode}); query page http://127.0.0.1:{port}/ — Ctrl-C stops", flush=True)
-        try:
-            proc.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
+        proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if proc is not None:
             stop(proc)
             print("talentkg: server stopped", flush=True)
-    finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -216,7 +216,8 @@ def test_cli_serve_and_ctrl_c(tmp_path):
                 q = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/query?{q}", timeout=2) as r:
                     n = int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
-                break
+                if "SPARQL endpoint" in (proc.stdout.readline() or ""):
+                    break
             except OSError:
                 assert time.time() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() is not None else "timeout"
                 time.sleep(0.3)
