@@ -1,4 +1,5 @@
 # title: Salary routes of every applicant (assessment step 3a)
+# Two operations: the threshold in force per (city, date) context, then each applicant's salary against it.
 # question_en: Does each applicant's monthly salary reach the multiple of the local average wage that A-III-9 (6x) and B-IV (4x) require, under the standard in force on the application date?
 # question_zh: 每位申请人的月薪是否达到申请日有效标准下本地区上年度平均工资的6倍（A类）或4倍（B类）？
 # clause: 2017 standard A-III-9 "平均工资收入不低于本地区上年度社会平均工资收入6倍"; B-IV "…不低于…4倍".
@@ -13,20 +14,12 @@ PREFIX tkd: <https://w3id.org/talentkg/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
-  ?app tk:routeOutcome ?node .
-  ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
+  ?ctx tk:salaryEvaluation ?ev .
+  ?ev a tk:SalaryEvaluation ; tk:outcomeRule ?rule ; tk:multiple ?multiple ; tk:baseAmount ?base ; tk:monthlyAmount ?threshold ; tk:detail ?why ; tk:basedOn ?based .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
-  # the criterion applies where the city lies within its jurisdiction, on dates within its validity
-  ?rule a tk:EligibilityCriterion ; tk:machineEvaluable true ; tk:grantsCategory ?cat ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
-  FILTER(?cvf <= ?date)
-  FILTER NOT EXISTS { ?rule tk:validUntil ?cvu FILTER(?date > ?cvu) }
-  FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
-  OPTIONAL { ?rule tk:boundInclusive ?inclusive }
-  ?rule tk:salaryMultiple ?multiple .
-  ?city rdfs:label ?cityLabel FILTER(LANG(?cityLabel) = "en")
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:monthlySalary ?salary } }
+  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date ; tk:applicableRule ?rule . }
+  ?rule tk:salaryMultiple ?multiple ; tk:grantsCategory ?cat .
   OPTIONAL {
     ?brule a tk:SalaryBenchmarkRule ; tk:memberJurisdiction ?city ; tk:benchmarkJurisdiction ?bj ; tk:validFrom ?bvf ; rdfs:label ?bruleLabel .
     FILTER(LANG(?bruleLabel) = "en" && ?bvf <= ?date)
@@ -45,18 +38,36 @@ WHERE {
   OPTIONAL { ?nrule a tk:SalaryBenchmarkRule ; tk:memberJurisdiction <https://w3id.org/talentkg/id/jurisdiction/CN> ; tk:updateIntervalMonths ?interval }
   BIND((YEAR(?date) - YEAR(?sf)) * 12 + MONTH(?date) - MONTH(?sf) - IF(DAY(?date) < DAY(?sf), 1, 0) AS ?age_months)
   BIND(BOUND(?std) && !BOUND(?su) && BOUND(?interval) && ?age_months >= ?interval AS ?stale)
-  BIND(COALESCE(?published, ?base * ?multiple) AS ?threshold)
-  BIND(COALESCE(?inclusive, true) AS ?incl)
-  BIND(IF(!BOUND(?salary) || !BOUND(?std) || ?stale, "undetermined",
-       IF(?salary > ?threshold || (?incl && ?salary = ?threshold), "met", "not_met")) AS ?outcome)
-  BIND(IF(!BOUND(?salary), "monthly_salary_rmb not given",
-       IF(!BOUND(?std),
+  BIND(IF(BOUND(?std) && !?stale, COALESCE(?published, ?base * ?multiple), ?unbound) AS ?threshold)
+  BIND(IF(!BOUND(?std),
           IF(BOUND(?brule),
              CONCAT("no salary standard of ", ?avgjLabel, " is in the data for ", STR(?date), ": from ", STR(?bvf), " the route uses the ", ?bruleLabel, ", a figure not in the data"),
              CONCAT("no salary standard of ", ?avgjLabel, " in force on ", STR(?date), " is in the data")),
        IF(?stale,
           CONCAT("the ", ?avgjLabel, " standard of ", STR(?sf), " has no published end and is ", STR(?age_months), " months old on ", STR(?date), " (standards are renewed every ", STR(?interval), " months); the standard in force is not in the data"),
-          CONCAT(STR(?salary), IF(?outcome = "met", " ≥ ", " < "), STR(?multiple), " × ", STR(?base), " = ", STR(?threshold))))) AS ?detail)
+          "")) AS ?why)
   BIND(COALESCE(?thr, ?std, ?brule) AS ?based)
+  BIND(IRI(CONCAT(STR(?ctx), "/salary/", STRAFTER(STR(?rule), "criterion/"))) AS ?ev)
+};
+INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  ?app tk:routeOutcome ?node .
+  ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
+} }
+WHERE {
+  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+    ?app tk:assessmentContext ?ctx . ?ctx tk:salaryEvaluation ?ev .
+    ?ev tk:outcomeRule ?rule ; tk:multiple ?multiple ; tk:detail ?why .
+    OPTIONAL { ?ev tk:monthlyAmount ?threshold ; tk:baseAmount ?base }
+    OPTIONAL { ?ev tk:basedOn ?based }
+    OPTIONAL { ?app tk:monthlySalary ?salary }
+  }
+  ?rule tk:grantsCategory ?cat .
+  OPTIONAL { ?rule tk:boundInclusive ?inclusive }
+  BIND(COALESCE(?inclusive, true) AS ?incl)
+  BIND(IF(!BOUND(?salary) || !BOUND(?threshold), "undetermined",
+       IF(?salary > ?threshold || (?incl && ?salary = ?threshold), "met", "not_met")) AS ?outcome)
+  BIND(IF(!BOUND(?salary), "monthly_salary_rmb not given",
+       IF(!BOUND(?threshold), ?why,
+          CONCAT(STR(?salary), IF(?outcome = "met", " ≥ ", " < "), STR(?multiple), " × ", STR(?base), " = ", STR(?threshold)))) AS ?detail)
   BIND(IRI(CONCAT(STR(?app), "/outcome/", REPLACE(STRAFTER(STR(?rule), "https://w3id.org/talentkg/id/"), "/", "-"))) AS ?node)
 }

@@ -13,12 +13,9 @@ INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
-  # the criterion applies where the city lies within its jurisdiction, on dates within its validity
-  ?rule a tk:EligibilityCriterion ; tk:machineEvaluable true ; tk:grantsCategory ?cat ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
-  FILTER(?cvf <= ?date)
-  FILTER NOT EXISTS { ?rule tk:validUntil ?cvu FILTER(?date > ?cvu) }
-  FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
+  # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
+  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+  ?rule tk:grantsCategory ?cat .
   OPTIONAL { ?rule tk:boundInclusive ?inclusive }
   ?rule tk:minimumAge ?minAge .
   OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:age ?age } }
