@@ -6,17 +6,15 @@ education levels, extras, work regions) come from the graph, not from code.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
 from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD
+from talentkg.values import literal, parse_bool, parse_date, parse_number
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
 TOP_FIELDS = {
@@ -60,39 +58,9 @@ class Vocabulary:
         )
 
 
-def _lit(v: str, t: str) -> ox.Literal:
-    return ox.Literal(v, datatype=ox.NamedNode(XSD + t))
-
-
-def _number(field: str, v, *, integer: bool = False, maximum: Decimal | None = None) -> ox.Literal:
-    if isinstance(v, bool):
-        raise ParameterError(field, f"{v!r} is not a number")
-    try:
-        d = Decimal(str(v).strip())
-        if not d.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ParameterError(field, f"{v!r} is not a number") from None
-    if d < 0:
-        raise ParameterError(field, f"{v} is negative; give 0 or more")
-    if maximum is not None and d > maximum:
-        raise ParameterError(field, f"{v} is above the largest possible value {maximum}")
-    if integer:
-        if d != d.to_integral_value():
-            raise ParameterError(field, f"{v!r} is not a whole number")
-        return _lit(str(int(d)), "integer")
-    return _lit(format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f"), "decimal")
-
-
-def _bool(field: str, v) -> bool:
-    if isinstance(v, bool):
-        return v
-    low = str(v).strip().lower()
-    if low in ("true", "yes", "1"):
-        return True
-    if low in ("false", "no", "0"):
-        return False
-    raise ParameterError(field, f"{v!r} is not a boolean; write true or false")
+_lit = literal
+_number = parse_number
+_bool = parse_bool
 
 
 def _token(field: str, v, allowed: set[str]) -> str:
@@ -108,17 +76,6 @@ def _list(field: str, v) -> list:
     if not isinstance(v, list):
         raise ParameterError(field, f"{v!r} is not a list")
     return v
-
-
-def _date(field: str, v) -> str:
-    s = str(v).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            raise ValueError
-        dt.date.fromisoformat(s)
-    except ValueError:
-        raise ParameterError(field, f"{v!r} is not a date; write YYYY-MM-DD (e.g. 2023-12-01)") from None
-    return s
 
 
 def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple[str, list[ox.Quad]]:
@@ -142,7 +99,7 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     quads.append(ox.Quad(app, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "Applicant"), G))
     add("profileKey", ox.Literal(key))
     add("applicationCity", binder.jurisdiction("city", str(p["city"])))
-    add("applicationDate", _lit(_date("application_date", p["application_date"]), "date"))
+    add("applicationDate", parse_date("application_date", p["application_date"]))
     add("applicationType", ox.Literal(_token("application_type", p.get("application_type", "new"), set(APPLICATION_TYPES))))
     if "monthly_salary_rmb" in p:
         add("monthlySalary", _number("monthly_salary_rmb", p["monthly_salary_rmb"]))

@@ -7,10 +7,8 @@ term — an IRI for a city, ``xsd:date`` for a date — through the store's init
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +17,7 @@ import pyoxigraph as ox
 from talentkg.errors import ParameterError
 from talentkg.namespaces import PREFIXES
 from talentkg.resources import QUERIES_DIR
+from talentkg.values import literal, parse_bool, parse_date, parse_number
 
 XSD = PREFIXES["xsd"]
 
@@ -89,41 +88,6 @@ def assessment_updates(queries_dir: Path = QUERIES_DIR) -> list[QueryFile]:
 
 # ---------------------------------------------------------------- parameter parsing
 
-def _date(name: str, v: str) -> ox.Literal:
-    try:
-        dt.date.fromisoformat(v)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-            raise ValueError
-    except ValueError:
-        raise ParameterError(name, f"{v!r} is not a date; write YYYY-MM-DD (e.g. 2023-12-01)") from None
-    return ox.Literal(v, datatype=ox.NamedNode(XSD + "date"))
-
-
-def _number(kind: str) -> Callable[[str, str], ox.Literal]:
-    def parse(name: str, v: str) -> ox.Literal:
-        try:
-            d = Decimal(v)
-            if not d.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            raise ParameterError(name, f"{v!r} is not a number") from None
-        if d < 0:
-            raise ParameterError(name, f"{v} is negative; give a value of 0 or more")
-        if kind == "integer":
-            if d != d.to_integral_value():
-                raise ParameterError(name, f"{v!r} is not a whole number")
-            return ox.Literal(str(int(d)), datatype=ox.NamedNode(XSD + "integer"))
-        return ox.Literal(format(d, "f"), datatype=ox.NamedNode(XSD + "decimal"))
-    return parse
-
-
-def _boolean(name: str, v: str) -> ox.Literal:
-    low = v.strip().lower()
-    if low not in ("true", "false", "yes", "no", "1", "0"):
-        raise ParameterError(name, f"{v!r} is not a boolean; write true or false")
-    return ox.Literal("true" if low in ("true", "yes", "1") else "false", datatype=ox.NamedNode(XSD + "boolean"))
-
-
 def _choice(choices: tuple[str, ...], upper: bool = False) -> Callable[[str, str], ox.Literal]:
     def parse(name: str, v: str) -> ox.Literal:
         val = v.strip().upper() if upper else v.strip()
@@ -177,11 +141,11 @@ class ParameterBinder:
         if t == "jurisdiction":
             return self.jurisdiction(param.name, value)
         if t == "date":
-            return _date(param.name, value)
+            return parse_date(param.name, value)
         if t in ("integer", "decimal"):
-            return _number(t)(param.name, value)
+            return parse_number(param.name, value, integer=t == "integer")
         if t == "boolean":
-            return _boolean(param.name, value)
+            return literal("true" if parse_bool(param.name, value) else "false", "boolean")
         if t == "category":
             return _choice(("A", "B", "C"), upper=True)(param.name, value)
         if t == "scheme":

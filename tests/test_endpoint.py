@@ -188,8 +188,6 @@ def test_http_4xx_and_5xx():
         with pytest.raises(RemoteError, match="503|rejected"):
             remote_rows(url + "/query", "SELECT * WHERE { ?s ?p ?o }", timeout=5)
         with pytest.raises(RemoteError, match="503"):
-            from talentkg import KnowledgeGraph  # noqa: F401
-
             push(__import__("pyoxigraph").Store(), url + "/store", GRAPH, timeout=5)
 
 
