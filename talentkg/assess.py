@@ -52,6 +52,28 @@ def read_results(kg) -> dict[str, list[dict]]:
     return out
 
 
+def summarise_profiles(kg, profiles: list[dict]) -> list[dict]:
+    """The batch path: the same pipeline, read back as one summary row per applicant (assess_summary.rq)."""
+    keys = load_applicants(kg, profiles)
+    try:
+        run_pipeline(kg)
+        summary = {r["applicant"]: r for r in rows_to_dicts(kg.store.query(kg.queries["assess_summary"].text))}
+        exemptions = _group(rows_to_dicts(kg.store.query(kg.queries["assess_transfer"].text)))
+    finally:
+        kg.store.remove_graph(G)
+    out = []
+    for i, (key, date) in enumerate(keys):
+        app = f"https://w3id.org/talentkg/id/applicant/{i + 1}"
+        r = summary[app]
+        split = lambda v: sorted(v.split(" | ")) if v else []  # noqa: E731
+        out.append({"id": key, "verdict": r["verdict"], "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
+                    "reason": r["reason"], "met": split(r["met"]), "undetermined": split(r["undetermined"]),
+                    "recognition": split(r["recognition"]), "points_total": r["points_total"], "points_complete": r["points_complete"],
+                    "document_exemptions": sorted(f"{e['document_type']}={e['status']}" for e in exemptions.get(app, [])),
+                    "as_of": date, "data_version": kg.data_version})
+    return out
+
+
 def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
     keys = load_applicants(kg, profiles)
     try:

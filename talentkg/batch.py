@@ -40,17 +40,17 @@ def read_batch(path: Path) -> list[dict]:
 
 
 def result_row(profile: dict, r: dict) -> dict:
-    pts = r.get("points") or {}
+    """One output row from a summary (talentkg.assess.summarise_profiles)."""
     return {
         "id": r["id"], "city": profile.get("city"), "application_date": profile.get("application_date"),
         "verdict": r["verdict"], "category": r["category"] or "", "reason": r["reason"],
-        "routes": ";".join(x["criterion"] for x in r["routes"]),
-        "route_details": " | ".join(f"{x['criterion']}: {x['detail']}" for x in r["routes"]),
-        "undetermined": " | ".join(f"{x['criterion']}: {x['reason']}" for x in r["undetermined"]),
-        "points_total": "" if pts.get("total") is None else pts["total"],
-        "points_complete": "" if pts.get("complete") is None else str(pts["complete"]).lower(),
-        "recognition": " | ".join(f"{x['criterion']}: {x['outcome']}" for x in r.get("recognition", [])),
-        "document_exemptions": ";".join(f"{x['document_type']}={x['status']}" for x in r.get("document_exemptions", [])),
+        "routes": ";".join(m.split(": ", 1)[0] for m in r["met"]),
+        "route_details": " | ".join(r["met"]),
+        "undetermined": " | ".join(r["undetermined"]),
+        "points_total": "" if r["points_total"] is None else r["points_total"],
+        "points_complete": "" if r["points_complete"] is None else str(r["points_complete"]).lower(),
+        "recognition": " | ".join(r["recognition"]),
+        "document_exemptions": ";".join(r["document_exemptions"]),
         "as_of": r["as_of"], "data_version": r["data_version"],
     }
 

@@ -170,8 +170,10 @@ def assess(profile, batch, out, graph):
 
         if not out:
             raise ParameterError("--out", "--batch needs --out results.csv")
+        from talentkg.assess import summarise_profiles
+
         profiles = read_batch(Path(batch))
-        results = _kg(graph).assess(profiles)
+        results = summarise_profiles(_kg(graph), profiles)
         write_atomic(Path(out), write_results(profiles, results))
         counts: dict[str, int] = {}
         for r in results:

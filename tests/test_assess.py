@@ -88,6 +88,9 @@ def test_cli_batch_csv(tmp_path):
 
     single = KnowledgeGraph.load().assess(profiles)
     assert [g["verdict"] for g in got] == [s["verdict"] for s in single]
+    for g, s in zip(got, single):  # the summary row carries the same routes as the full answer
+        assert sorted(g["routes"].split(";")) == sorted(x["criterion"] for x in s["routes"]) if g["routes"] else not s["routes"]
+        assert g["points_total"] == ("" if not s.get("points") or s["points"]["total"] is None else str(s["points"]["total"]))
 
 
 def test_cli_batch_bad_column_writes_nothing(tmp_path):
