@@ -22,10 +22,13 @@ def _source(r: dict) -> dict:
     return {"document": r["document"], "title": r["document_title"], "clause": r["clause"], "quote": r["quote"], "url": r["url"]}
 
 
-def load_applicants(kg, profiles: list[dict]) -> list[tuple[str, str]]:
-    """Validate every profile first (nothing is loaded if one is bad), then load them all."""
+CHUNK = 10_000  # applicants per set-based pass: bounds memory, keeps every query set-based
+
+
+def validate_profiles(kg, profiles: list[dict]) -> list[tuple[str, str, list]]:
+    """Validate every profile first (nothing is loaded if one is bad): (key, date, quads) each."""
     vocab = Vocabulary.from_store(kg.store)
-    keys, quads = [], []
+    out = []
     for i, p in enumerate(profiles):
         try:
             key, q = profile_quads(p, i, kg.binder, vocab)
@@ -33,11 +36,20 @@ def load_applicants(kg, profiles: list[dict]) -> list[tuple[str, str]]:
             if len(profiles) > 1 and hasattr(e, "field"):
                 e.args = (f"profile {i + 1}: {e.args[0]}",)
             raise
-        keys.append((key, str(p.get("application_date"))))
-        quads.extend(q)
+        out.append((key, str(p.get("application_date")), q))
+    return out
+
+
+def load_applicants(kg, profiles: list[dict]) -> list[tuple[str, str]]:
+    """Validate, then load every profile into the applicants graph (replacing what was there)."""
+    items = validate_profiles(kg, profiles)
+    _load(kg, items)
+    return [(k, d) for k, d, _ in items]
+
+
+def _load(kg, items) -> None:
     kg.store.remove_graph(G) if G in set(kg.store.named_graphs()) else None
-    kg.store.bulk_extend(quads)
-    return keys
+    kg.store.bulk_extend(q for _, _, quads in items for q in quads)
 
 
 def run_pipeline(kg) -> None:
@@ -52,15 +64,22 @@ def read_results(kg) -> dict[str, list[dict]]:
     return out
 
 
-def summarise_profiles(kg, profiles: list[dict]) -> list[dict]:
-    """The batch path: the same pipeline, read back as one summary row per applicant (assess_summary.rq)."""
-    keys = load_applicants(kg, profiles)
+def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dict]:
+    """The batch path: the same pipeline, read back as one summary row per applicant (assess_summary.rq).
+
+    Every profile is validated before anything runs; then applicants go through the pipeline
+    ``chunk`` at a time (each pass one set of queries over all of them), the graph cleared between."""
+    items = validate_profiles(kg, profiles)
+    summary, exemptions = {}, {}
     try:
-        run_pipeline(kg)
-        summary = {r["applicant"]: r for r in rows_to_dicts(kg.store.query(kg.queries["assess_summary"].text))}
-        exemptions = _group(rows_to_dicts(kg.store.query(kg.queries["assess_transfer"].text)))
+        for start in range(0, len(items), chunk):
+            _load(kg, items[start:start + chunk])
+            run_pipeline(kg)
+            summary.update({r["applicant"]: r for r in rows_to_dicts(kg.store.query(kg.queries["assess_summary"].text))})
+            exemptions.update(_group(rows_to_dicts(kg.store.query(kg.queries["assess_transfer"].text))))
     finally:
         kg.store.remove_graph(G)
+    keys = [(k, d) for k, d, _ in items]
     out = []
     for i, (key, date) in enumerate(keys):
         app = f"https://w3id.org/talentkg/id/applicant/{i + 1}"

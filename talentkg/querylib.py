@@ -129,9 +129,12 @@ class ParameterBinder:
         return j
 
     def notation_choice(self, name: str, v: str, cls: str) -> ox.Literal:
+        if not self._notations:
+            q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?cls ?n WHERE { ?c a ?cls ; skos:notation ?n }"
+            for r in self.store.query(q):
+                self._notations.setdefault(r["cls"].value, set()).add(r["n"].value)
         if cls not in self._notations:
-            q = f"PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?n WHERE {{ ?c a <{cls}> ; skos:notation ?n }}"
-            self._notations[cls] = {r["n"].value for r in self.store.query(q)}
+            self._notations[cls] = set()
         if v not in self._notations[cls]:
             raise ParameterError(name, f"{v!r} is not one of {', '.join(sorted(self._notations[cls]))}")
         return ox.Literal(v)

@@ -16,7 +16,14 @@ EDUCATION = ["bachelor", "master", "doctorate", "associate"]
 EXTRAS = ["fortune500", "patents", "high_level_university", "five_years_in_china"]
 
 
-def generate(n: int, seed: int = 20261122) -> list[dict]:
+def boundary_salaries(kg) -> list[int]:
+    """Monthly thresholds in the graph and one yuan below each: the salaries where verdicts flip."""
+    values = {int(v) for v in kg.query("salary_history").monthly_threshold}
+    return sorted(values | {v - 1 for v in values})
+
+
+def generate(n: int, seed: int = 20261122, boundaries: list[int] | None = None) -> list[dict]:
+    """``boundaries``: salaries to mix in (e.g. ``boundary_salaries(kg)``); none by default."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
@@ -24,7 +31,8 @@ def generate(n: int, seed: int = 20261122) -> list[dict]:
         p: dict = {"id": f"app-{i + 1:06d}", "city": city, "application_date": rng.choice(DATES),
                    "application_type": "new", "age": rng.randint(19, 64)}
         if rng.random() < 0.85:
-            p["monthly_salary_rmb"] = rng.choice([rng.randint(8000, 120000), rng.choice([41796, 41795, 62694, 62693, 71622, 47748])])
+            options = [rng.randint(8000, 120000)] + ([rng.choice(boundaries)] if boundaries else [])
+            p["monthly_salary_rmb"] = rng.choice(options)
         if rng.random() < 0.7:
             p["education"] = rng.choice(EDUCATION)
             p["related_experience_years"] = rng.choice([0, 1, 1.5, 2, 3, 5, 8, 12])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from talentkg.errors import ParameterError
-from talentkg.synthetic import generate, to_csv_rows
+from talentkg.synthetic import boundary_salaries, generate, to_csv_rows
 from tests.conftest import run_cli
 
 MIKE = {"city": "Guangzhou", "application_date": "2023-12-01", "application_type": "new", "monthly_salary_rmb": 65000}
@@ -61,7 +61,8 @@ def test_bad_profile_in_batch_loads_nothing(kg):
 
 
 def test_batch_equals_single_assessments(kg):
-    profiles = generate(120, seed=7)
+    profiles = generate(120, seed=7, boundaries=boundary_salaries(kg))
+    assert any(p.get("monthly_salary_rmb") in (62694, 62693) for p in generate(2000, seed=7, boundaries=boundary_salaries(kg)))
     batch = kg.assess(profiles)
     singles = [kg.assess(p) for p in profiles]
     assert [b["verdict"] for b in batch] == [s["verdict"] for s in singles]
@@ -105,3 +106,10 @@ def test_qualifications_reported_with_evidence(kg):
     r = kg.assess({**MIKE, "overseas_qualifications": ["GZ2025-R001"]})
     q = r["qualifications"][0]
     assert q["title_level"] == "assistant_engineer" and q["evidence"] == "body_named_in_notice" and q["title_is_automatic"] is False
+
+
+def test_chunked_batch_equals_one_pass(kg):
+    from talentkg.assess import summarise_profiles
+
+    profiles = generate(90, seed=3, boundaries=boundary_salaries(kg))
+    assert summarise_profiles(kg, profiles, chunk=25) == summarise_profiles(kg, profiles, chunk=1000)
