@@ -67,19 +67,31 @@ def read_results(kg) -> dict[str, list[dict]]:
 def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dict]:
     """The batch path: the same pipeline, read back as one summary row per applicant (assess_summary.rq).
 
-    Every profile is validated before anything runs; then applicants go through the pipeline
-    ``chunk`` at a time (each pass one set of queries over all of them), the graph cleared between."""
-    items = validate_profiles(kg, profiles)
+    Every profile is validated before anything runs (nothing is assessed if one is bad). Then the
+    applicants go through the pipeline ``chunk`` at a time — each pass one set of queries over all
+    of them — in a fresh store holding the policy graph, so memory stays bounded at any batch size."""
+    vocab = Vocabulary.from_store(kg.store)
+    keys = []
+    for i, p in enumerate(profiles):  # validate all first; the quads are rebuilt per chunk below
+        try:
+            key, _ = profile_quads(p, i, kg.binder, vocab)
+        except Exception as e:
+            if len(profiles) > 1 and hasattr(e, "field"):
+                e.args = (f"profile {i + 1}: {e.args[0]}",)
+            raise
+        keys.append((key, str(p.get("application_date"))))
+    policy = list(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     summary, exemptions = {}, {}
-    try:
-        for start in range(0, len(items), chunk):
-            _load(kg, items[start:start + chunk])
-            run_pipeline(kg)
-            summary.update({r["applicant"]: r for r in rows_to_dicts(kg.store.query(kg.queries["assess_summary"].text))})
-            exemptions.update(_group(rows_to_dicts(kg.store.query(kg.queries["assess_transfer"].text))))
-    finally:
-        kg.store.remove_graph(G)
-    keys = [(k, d) for k, d, _ in items]
+    for start in range(0, len(profiles), chunk):
+        store = ox.Store()
+        store.bulk_extend(policy)
+        store.bulk_extend(q for i in range(start, min(start + chunk, len(profiles)))
+                          for q in profile_quads(profiles[i], i, kg.binder, vocab)[1])
+        for u in assessment_updates():
+            store.update(u.text)
+        summary.update({r["applicant"]: r for r in rows_to_dicts(store.query(kg.queries["assess_summary"].text))})
+        exemptions.update(_group(rows_to_dicts(store.query(kg.queries["assess_transfer"].text))))
+        del store
     out = []
     for i, (key, date) in enumerate(keys):
         app = f"https://w3id.org/talentkg/id/applicant/{i + 1}"
