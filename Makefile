@@ -29,7 +29,7 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install
-	$(BIN)/python benchmarks/run.py --sizes 1000 10000 100000 --out BENCHMARKS.md
+	$(BIN)/python benchmarks/run.py --sizes 1000 10000 100000 --pipeline-n 200 --rdflib-limit 120 --rdflib-query-limit 20 --out BENCHMARKS.md
 
 bench-quick: install
 	$(BIN)/python benchmarks/run.py --sizes 1000 --repeat 1

@@ -238,7 +238,21 @@ def main() -> None:
     text = "\n".join(report) + "\n"
     print(text)
     if a.out:
-        a.out.write_text(text, encoding="utf-8")
+        write_report(a.out, text)
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_report(path: Path, text: str) -> None:
+    """Replace the measured section of an existing report (between the markers), keeping the analysis."""
+    block = f"{START}\n{text}{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END in old:
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END):]
+    else:
+        new = block + "\n"
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":
