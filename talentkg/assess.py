@@ -25,7 +25,7 @@ def _source(r: dict) -> dict:
 CHUNK = 10_000  # applicants per set-based pass: bounds memory, keeps every query set-based
 
 
-def validate_profiles(kg, profiles: list[dict]) -> list[tuple[str, str, list]]:
+def validate_profiles(kg, profiles: list[dict], keep_quads: bool = True) -> list[tuple[str, str, list]]:
     """Validate every profile first (nothing is loaded if one is bad): (key, date, quads) each."""
     vocab = Vocabulary.from_store(kg.store)
     out = []
@@ -36,7 +36,7 @@ def validate_profiles(kg, profiles: list[dict]) -> list[tuple[str, str, list]]:
             if len(profiles) > 1 and hasattr(e, "field"):
                 e.args = (f"profile {i + 1}: {e.args[0]}",)
             raise
-        out.append((key, str(p.get("application_date")), q))
+        out.append((key, str(p.get("application_date")), q if keep_quads else []))
     return out
 
 
@@ -52,9 +52,10 @@ def _load(kg, items) -> None:
     kg.store.bulk_extend(q for _, _, quads in items for q in quads)
 
 
-def run_pipeline(kg) -> None:
+def run_pipeline(kg, store: ox.Store | None = None) -> None:
+    """Run queries/assess/*.ru in order over every applicant in the store's applicants graph."""
     for u in assessment_updates():
-        kg.store.update(u.text)
+        (store or kg.store).update(u.text)
 
 
 def read_results(kg) -> dict[str, list[dict]]:
@@ -70,16 +71,8 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
     Every profile is validated before anything runs (nothing is assessed if one is bad). Then the
     applicants go through the pipeline ``chunk`` at a time — each pass one set of queries over all
     of them — in a fresh store holding the policy graph, so memory stays bounded at any batch size."""
+    keys = [(k, d) for k, d, _ in validate_profiles(kg, profiles, keep_quads=False)]  # quads rebuilt per chunk
     vocab = Vocabulary.from_store(kg.store)
-    keys = []
-    for i, p in enumerate(profiles):  # validate all first; the quads are rebuilt per chunk below
-        try:
-            key, _ = profile_quads(p, i, kg.binder, vocab)
-        except Exception as e:
-            if len(profiles) > 1 and hasattr(e, "field"):
-                e.args = (f"profile {i + 1}: {e.args[0]}",)
-            raise
-        keys.append((key, str(p.get("application_date"))))
     policy = list(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     summary, exemptions = {}, {}
     for start in range(0, len(profiles), chunk):
@@ -87,8 +80,7 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
         store.bulk_extend(policy)
         store.bulk_extend(q for i in range(start, min(start + chunk, len(profiles)))
                           for q in profile_quads(profiles[i], i, kg.binder, vocab)[1])
-        for u in assessment_updates():
-            store.update(u.text)
+        run_pipeline(kg, store)
         summary.update({r["applicant"]: r for r in rows_to_dicts(store.query(kg.queries["assess_summary"].text))})
         exemptions.update(_group(rows_to_dicts(store.query(kg.queries["assess_transfer"].text))))
         del store
