@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def import_annex(path: Path, out: Path) -> list[str]:
         if not level:
             raise DataError(str(path), n, f"title level {get('level')!r} is not one of 助理工程师, 工程师, 高级工程师, 正高级工程师", "对应职称")
         country = get("country")
-        code = country.upper() if len(country) == 2 and country.isalpha() else COUNTRIES.get(country.lower())
+        code = country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else COUNTRIES.get(country.lower())
         if not code:
             raise DataError(str(path), n, f"country or region {country!r} not recognised; use an ISO code such as US, GB, HK", "国家（地区）")
         sector = get("sector")
