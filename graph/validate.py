@@ -26,9 +26,10 @@ def violation_queries() -> list[Path]:
 def run_violation_queries(store: ox.Store) -> list[Violation]:
     found = []
     for q in violation_queries():
-        for row in store.query(q.read_text(encoding="utf-8")):
-            values = ", ".join(f"{v.value}={row[v].value if row[v] is not None else ''}" for v in row.variables) if hasattr(row, "variables") else str(row)
-            found.append(Violation(q.stem, values))
+        result = store.query(q.read_text(encoding="utf-8"))
+        names = [v.value for v in result.variables]
+        for row in result:
+            found.append(Violation(q.stem, ", ".join(f"{n}={row[n].value if row[n] is not None else ''}" for n in names)))
     return found
 
 
