@@ -4,7 +4,24 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: install demo test test-fast bench bench-quick docs build clean
+.PHONY: install sysdeps demo test test-fast bench bench-quick docs build clean
+
+# System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
+# workbench browser tests, a CJK font for the notebooks' Chinese labels). Installed with apt-get
+# when missing (as root, as on CI); a machine that has them installs nothing.
+APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk
+SYSSTAMP     := $(VENV)/.sysdeps
+
+$(SYSSTAMP): Makefile
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@mkdir -p $(VENV) && touch $(SYSSTAMP)
+
+sysdeps: $(SYSSTAMP)
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,7 +39,7 @@ demo: install
 	$(BIN)/python scripts/demo.py
 
 # The whole test suite (HermiT, servers, notebooks, wheel install included).
-test: install
+test: install sysdeps
 	$(BIN)/python -m pytest -q
 
 test-fast: install
