@@ -55,4 +55,4 @@ docs: install
 	$(BIN)/talentkg docs --out docs/ontology
 
 clean:
-	rm -rf build dist docs/ontology .pytest_cache
+	rm -rf build .build.* dist docs/ontology .pytest_cache

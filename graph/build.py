@@ -1,13 +1,11 @@
 """Build the graph: ontology + data tables → one validated, deterministic RDF dataset.
 
 ``talentkg build`` writes ``build/talentkg.nt`` (sorted N-Triples) and ``build/talentkg.ttl``.
-Both are written to a temporary file and renamed, only after validation passed, so a failed
-build leaves the previous output untouched. The same inputs give byte-identical files.
+Both are written, only after validation passed, into a new versioned folder and swapped in as
+one set (``talentkg.files.replace_set``), so a failed or killed build leaves the previous set. The same inputs give byte-identical files.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,19 +52,14 @@ def serialize_turtle(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename over it (no half-written file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def write_atomic(path: Path, content: bytes, inputs=(), field: str = "--out") -> None:
+    """Write to a temporary file beside ``path``, then rename over it (no half-written file).
+
+    Delegates to :func:`talentkg.files.write_output` (``-`` = stdout, umask / existing mode
+    respected, never renames over a device, refuses an input as output)."""
+    from talentkg.files import write_output
+
+    write_output(path, content, inputs=inputs, field=field)
 
 
 def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True, catalogue: Path | None = None) -> BuildResult:
@@ -83,10 +76,11 @@ def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True
         result.timings["validate"] = time.perf_counter() - t1
     if out_dir is not None:
         t2 = time.perf_counter()
+        from talentkg.files import replace_set
+
         nt, ttl = serialize_ntriples(triples), serialize_turtle(triples)
-        for name, content in (("talentkg.nt", nt), ("talentkg.ttl", ttl)):
-            write_atomic(out_dir / name, content)
-            result.outputs.append(out_dir / name)
+        # both files replaced as one set (a versioned folder and one atomic link switch)
+        result.outputs.extend(replace_set(out_dir, {"talentkg.nt": nt, "talentkg.ttl": ttl}))
         result.timings["write"] = time.perf_counter() - t2
     result.timings["total"] = time.perf_counter() - t0
     return result

@@ -105,7 +105,7 @@ def import_annex(path: Path, out: Path) -> list[str]:
     w = csv.DictWriter(buf, fieldnames=OUT_COLUMNS, lineterminator="\n")
     w.writeheader()
     w.writerows(out_rows)
-    write_atomic(out, buf.getvalue().encode("utf-8"))
+    write_atomic(out, buf.getvalue().encode("utf-8"), inputs=[path])
     counts = Counter()
     for r in out_rows:
         counts[("total", "all")] += 1

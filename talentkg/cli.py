@@ -174,7 +174,7 @@ def assess(profile, batch, out, graph):
 
         profiles = read_batch(Path(batch))
         results = summarise_profiles(_kg(graph), profiles)
-        write_atomic(Path(out), write_results(profiles, results))
+        write_atomic(Path(out), write_results(profiles, results), inputs=[batch])
         counts: dict[str, int] = {}
         for r in results:
             counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
