@@ -30,6 +30,9 @@ PROVENANCE_COLUMNS = {
         "source_document": {"property": "prov:wasDerivedFrom", "type": "ref", "ref": "documents", "required": True},
         "source_url": {"property": "tk:sourceURL", "type": "uri", "required": True},
         "quote": {"property": "tk:sourceQuote", "type": "string", "required": True},
+        # verbatim: the quote is the source's text (tests/test_quotes.py checks it against the
+        # stored copies); paraphrase: the project's wording of it; label: a table cell or heading
+        "quote_kind": {"property": "tk:quoteKind", "type": "string", "required": True, "choices": ["verbatim", "paraphrase", "label"]},
         "confidence": {"property": "tk:confidence", "type": "string"},
         "note": {"property": "tk:note", "type": "string"},
     },
