@@ -35,6 +35,9 @@ def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FI
     the 170-entry reconstruction."""
     triples = set(ontology_triples(ontology_file))
     triples.update(read_tables(data_dir, overrides={"catalogue_entries": catalogue} if catalogue else None))
+    from talentkg.dataset import description_triples  # the DCAT/VoID description of these triples
+
+    triples.update(description_triples(triples))
     return sorted(triples, key=str)
 
 

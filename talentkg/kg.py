@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from talentkg import __version__
 from talentkg.graph.build import collect_triples, make_store, serialize_ntriples
 from talentkg.querylib import ParameterBinder, QueryFile, library, parse_query_file, with_values
 from talentkg.terms import rows_to_dicts
@@ -35,8 +34,11 @@ class KnowledgeGraph:
             triples = sorted((q.triple for q in ox.parse(path=str(path), format=fmt)), key=str)
         else:
             triples = collect_triples(catalogue=Path(catalogue) if catalogue else None)
+        from talentkg.dataset import current_release
+
         digest = hashlib.sha256(serialize_ntriples(triples)).hexdigest()[:12]
-        return cls(make_store(triples), f"{__version__}+{digest}")
+        # the data release (data/RELEASES.csv) beside the hash of the graph actually loaded
+        return cls(make_store(triples), f"{current_release().version}+{digest}")
 
     # ------------------------------------------------------------ queries
     def query_file(self, name_or_path: str | Path) -> QueryFile:

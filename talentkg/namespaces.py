@@ -20,6 +20,8 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
 }
 
 
