@@ -157,28 +157,28 @@ def query(name, params, file_, fmt, graph, endpoint, timeout):
 # ---------------------------------------------------------------- assess
 @main.command()
 @click.argument("profile", required=False)
-@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="CSV of applicants (one per row).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Where --batch writes its CSV (atomic).")
+@click.option("--batch", help="A roster: CSV, XLSX or Parquet file, a folder of them, or a URL (one applicant per row).")
+@click.option("--out", help="Where --batch writes: .csv, .xlsx (≤ 1M rows) or .parquet, or - for CSV on stdout (atomic).")
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
-def assess(profile, batch, out, graph):
-    """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin."""
+@click.option("--as-of", "as_of", help="Assess every row on this date (YYYY-MM-DD) instead of its application_date.")
+@click.option("--compare", help="With --as-of D1: each person on D1 and on this date, who changes category and why.")
+@click.option("--strict", is_flag=True, help="All or nothing: any bad row is an error (exit 2) and nothing is written.")
+@click.option("--encoding", help="The CSV's encoding when it is not UTF-8/UTF-16 (e.g. gbk).")
+@click.option("--workers", type=int, default=None, help="Worker processes for --batch (default: the machine's cores).")
+@click.option("--scheduler", help="Run the chunks on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--chunk-size", "chunk_size", type=int, default=None, help="Applicants per set-based pass (default 10000).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), help="Output format (default: from the --out name).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):
+    """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin.
+
+    With --batch: one result row per roster row, in order. Exit 0 every row assessed; 3 some rows
+    failed (listed in the error column and in OUT.errors.csv; the others are written); 2 the input
+    cannot be used (nothing written)."""
     from talentkg.errors import ParameterError
 
     if batch:
-        from talentkg.batch import read_batch, write_results
-        from talentkg.graph.build import write_atomic
-
-        if not out:
-            raise ParameterError("--out", "--batch needs --out results.csv")
-        from talentkg.assess import summarise_profiles
-
-        profiles = read_batch(Path(batch))
-        results = summarise_profiles(_kg(graph), profiles)
-        write_atomic(Path(out), write_results(profiles, results), inputs=[batch])
-        counts: dict[str, int] = {}
-        for r in results:
-            counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-        click.echo(f"assessed {len(results)} applicant(s) → {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet)
         return
     if not profile:
         raise ParameterError("PROFILE", "give a profile JSON file, - for stdin, or --batch applicants.csv")
@@ -190,6 +190,37 @@ def assess(profile, batch, out, graph):
     kg = _kg(graph)
     result = kg.assess(data)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):
+    import os
+
+    from talentkg.batch import CHUNK, run_batch, summary_rows
+    from talentkg.errors import ParameterError
+
+    if not out:
+        raise ParameterError("--out", "--batch needs --out results.csv (or .xlsx, .parquet, - for stdout)")
+    for name, v in (("--workers", workers), ("--chunk-size", chunk_size)):
+        if v is not None and v < 1:
+            raise ParameterError(name, f"{v} is not a positive number")
+    base = out[: -len(out.rsplit(".", 1)[-1]) - 1] if "." in os.path.basename(out) else out
+    errors_out = None if out == "-" else f"{base}.errors.csv"
+    summary_out = None if out == "-" or not compare else f"{base}.summary.csv"
+    report = run_batch(_kg(graph), batch, out, as_of=as_of, compare=compare, strict=strict, encoding=encoding,
+                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, chunk=chunk_size or CHUNK, fmt=fmt,
+                       progress=not quiet and sys.stderr.isatty(), errors_out=errors_out, summary_out=summary_out)
+    msg = f"assessed {report.rows - report.failed} of {report.rows} row(s) → {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
+    if report.failed:
+        msg += f"; {report.failed} row(s) failed (error column{', ' + errors_out if errors_out else ''})"
+    click.echo(msg, err=out == "-")
+    if compare:
+        changed = [r for r in summary_rows(report.summary) if r["changed"]]
+        click.echo(f"{sum(r['people'] for r in changed)} people change verdict between {as_of} and {compare}"
+                   + (f" (summary by city: {summary_out})" if summary_out else ""), err=out == "-")
+        for r in changed:
+            click.echo(f"  {r['city']}: {r['verdict_1']} → {r['verdict_2']}: {r['people']}", err=out == "-")
+    if report.failed:
+        sys.exit(3)
 
 
 # ---------------------------------------------------------------- catalogue

@@ -86,6 +86,23 @@ class KnowledgeGraph:
             return assess_profiles(self, profile)
         return assess_profiles(self, [profile])[0]
 
+    def compare(self, table, d1: str, d2: str):
+        """A roster (DataFrame or list of row dicts, batch columns) on two dates: ``.people``, ``.changes``, ``.summary``.
+
+        Each person's verdict on ``d1`` and ``d2``; for those whose verdict changes, the routes that
+        changed and the standard or rule behind them, with its source (talentkg.batch)."""
+        from talentkg.batch import compare
+
+        return compare(self, table, d1, d2)
+
+    def verdicts(self, table, as_of: str | None = None):
+        """Verdict rows for a roster (DataFrame or list of row dicts), bad rows in the ``error`` column — the batch path."""
+        import pandas as pd
+
+        from talentkg.batch import OUT_COLUMNS, assess_table
+
+        return pd.DataFrame(assess_table(self, table, as_of=as_of), columns=OUT_COLUMNS)
+
     # ------------------------------------------------------------ interop
     def to_networkx(self, classes: list[str] | None = None, include_literals: bool = False):
         from talentkg.exports import to_networkx
