@@ -304,8 +304,13 @@ def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str 
     columns = COMPARE_COLUMNS if compare else OUT_COLUMNS
     job = (compare_job(as_of, compare) if compare else assess_job(as_of))
     report = BatchReport()
-    writer = RowWriter(out, columns, fmt)
-    errw = RowWriter(errors_out, ERROR_COLUMNS, "csv") if errors_out else None
+    inputs = expand_inputs(src)
+    writer = RowWriter(out, columns, fmt, inputs)
+    try:
+        errw = RowWriter(errors_out, ERROR_COLUMNS, "csv", inputs) if errors_out else None
+    except BaseException:
+        writer.abort()
+        raise
     bar = _progress(src, encoding) if progress else None
     try:
         for block in run_chunks(kg, chunks(rows, chunk), job, workers=workers, scheduler=scheduler):
@@ -328,7 +333,7 @@ def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str 
             if bar:
                 bar.advance(len(block))
         if summary_out and compare:
-            sw = RowWriter(summary_out, SUMMARY_COLUMNS, "csv")
+            sw = RowWriter(summary_out, SUMMARY_COLUMNS, "csv", inputs)
             try:
                 sw.write(summary_rows(report.summary))
             except BaseException:

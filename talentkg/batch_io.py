@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -347,66 +346,51 @@ def output_format(path: str, fmt: str | None = None) -> str:
     raise BatchInputError(f"--out {path}: unknown output type; end the name in .csv, .xlsx or .parquet (or give --format)")
 
 
-FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise(v: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return "'" + v if v and v.startswith(FORMULA_LEAD) else v
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (talentkg.files.safe_cell)."""
+    from talentkg.files import safe_cell
+
+    return safe_cell(v)
+
+
+class _Aborted(Exception):
+    pass
 
 
 class _Target:
-    """A local file written to a temporary beside it and renamed at commit; stdout; or an fsspec URL."""
+    """The output through talentkg.files.open_output (temporary beside it, renamed at commit; ``-``
+    = stdout; out == input refused), or an fsspec URL."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, inputs=()):
+        import contextlib
+
         self.path = path
-        self.tmp: str | None = None
-        if path == "-":
-            import sys
-
-            self.fh: IO[bytes] = sys.stdout.buffer
-        elif _is_url(path):
+        self._stack = contextlib.ExitStack()
+        if _is_url(path):
             import fsspec
 
-            self.fh = fsspec.open(path, "wb").open()
+            self.fh: IO[bytes] = self._stack.enter_context(fsspec.open(path, "wb"))
         else:
-            p = Path(path)
-            p.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-            self.fh = os.fdopen(fd, "wb")
+            from talentkg.files import open_output
+
+            self.fh = self._stack.enter_context(open_output(path, [i for i in inputs if not _is_url(i)], text=False))
 
     def commit(self) -> None:
-        if self.path == "-":
-            self.fh.flush()
-            return
-        self.fh.close()
-        if self.tmp:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-            os.replace(self.tmp, self.path)
-            self.tmp = None
+        self._stack.close()
 
     def abort(self) -> None:
-        if self.path == "-":
-            return
-        try:
-            self.fh.close()
-        finally:
-            if self.tmp and os.path.exists(self.tmp):
-                os.unlink(self.tmp)
-            self.tmp = None
+        self._stack.__exit__(_Aborted, _Aborted(), None)
 
 
 class RowWriter:
     """Write result rows in chunks; nothing is in place until :meth:`commit` (a crash leaves no half file)."""
 
-    def __init__(self, path: str, columns: list[str], fmt: str | None = None):
+    def __init__(self, path: str, columns: list[str], fmt: str | None = None, inputs=()):
         self.format = output_format(path, fmt)
         if self.format != "csv" and path == "-":
             raise BatchInputError(f"--out -: standard output takes CSV only, not {self.format}")
         self.columns, self.path, self.rows = columns, path, 0
-        self._target = _Target(path)
+        self._target = _Target(path, inputs)
         try:
             if self.format == "csv":
                 self._text = io.TextIOWrapper(self._target.fh, encoding="utf-8", newline="", write_through=True)
