@@ -67,7 +67,7 @@ def _dask_job(data: bytes, data_version: str, job: tuple, rows: list[Row]) -> li
     return run_job(_engine(data, data_version), job, rows)
 
 
-def run_dask(kg, blocks: Iterator[list[Row]], job: tuple, scheduler: str, timeout: float = 30.0) -> Iterator[list[dict]]:
+def run_dask(kg, blocks: Iterator[list[Row]], job: tuple, scheduler: str, timeout: float = 10.0) -> Iterator[list[dict]]:
     """Submit the chunks to an existing dask.distributed scheduler; results in input order."""
     from distributed import Client
 
