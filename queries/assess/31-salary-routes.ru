@@ -15,7 +15,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
   ?ctx tk:salaryEvaluation ?ev .
-  ?ev a tk:SalaryEvaluation ; tk:outcomeRule ?rule ; tk:multiple ?multiple ; tk:baseAmount ?base ; tk:monthlyAmount ?threshold ; tk:detail ?why ; tk:basedOn ?based .
+  ?ev a tk:SalaryEvaluation ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:boundInclusive ?incl ; tk:multiple ?multiple ; tk:baseAmount ?base ; tk:monthlyAmount ?threshold ; tk:detail ?why ; tk:basedOn ?based .
 } }
 WHERE {
   GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date ; tk:applicableRule ?rule . }
@@ -47,6 +47,8 @@ WHERE {
           CONCAT("the ", ?avgjLabel, " standard of ", STR(?sf), " has no published end and is ", STR(?age_months), " months old on ", STR(?date), " (standards are renewed every ", STR(?interval), " months); the standard in force is not in the data"),
           "")) AS ?why)
   BIND(COALESCE(?thr, ?std, ?brule) AS ?based)
+  OPTIONAL { ?rule tk:boundInclusive ?inclusive }
+  BIND(COALESCE(?inclusive, true) AS ?incl)
   BIND(IRI(CONCAT(STR(?ctx), "/salary/", STRAFTER(STR(?rule), "criterion/"))) AS ?ev)
 };
 INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
@@ -56,14 +58,13 @@ INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
 WHERE {
   GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
     ?app tk:assessmentContext ?ctx . ?ctx tk:salaryEvaluation ?ev .
-    ?ev tk:outcomeRule ?rule ; tk:multiple ?multiple ; tk:detail ?why .
+    ?ev tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:boundInclusive ?incl ; tk:multiple ?multiple ; tk:detail ?why .
     OPTIONAL { ?ev tk:monthlyAmount ?threshold ; tk:baseAmount ?base }
     OPTIONAL { ?ev tk:basedOn ?based }
     OPTIONAL { ?app tk:monthlySalary ?salary }
   }
-  ?rule tk:grantsCategory ?cat .
-  OPTIONAL { ?rule tk:boundInclusive ?inclusive }
-  BIND(COALESCE(?inclusive, true) AS ?incl)
+  # category and inclusiveness were copied onto the per-context evaluation node by the first
+  # operation: no join of the applicants graph with the policy graph here (the slow plan)
   BIND(IF(!BOUND(?salary) || !BOUND(?threshold), "undetermined",
        IF(?salary > ?threshold || (?incl && ?salary = ?threshold), "met", "not_met")) AS ?outcome)
   BIND(IF(!BOUND(?salary), "monthly_salary_rmb not given",
