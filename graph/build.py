@@ -22,19 +22,23 @@ class BuildResult:
     triples: list[ox.Triple]
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    overlays: list = field(default_factory=list)  # loaders.overlays.Overlay, one per folder loaded
 
 
 def ontology_triples(path: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FILE, catalogue: Path | None = None) -> list[ox.Triple]:
+def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FILE, catalogue: Path | None = None,
+                    overlays: list[Path] | None = None, report: list | None = None) -> list[ox.Triple]:
     """Ontology and data, de-duplicated and sorted (the canonical order of every output).
 
     ``catalogue``: an imported official annex (``talentkg catalogue import``) to load instead of
-    the 170-entry reconstruction."""
+    the 170-entry reconstruction. ``overlays``: local folders of tables (loaders/overlays.py);
+    the overlays found are appended to ``report``."""
     triples = set(ontology_triples(ontology_file))
-    triples.update(read_tables(data_dir, overrides={"catalogue_entries": catalogue} if catalogue else None))
+    triples.update(read_tables(data_dir, overrides={"catalogue_entries": catalogue} if catalogue else None,
+                               overlays=overlays, report=report))
     from talentkg.dataset import description_triples  # the DCAT/VoID description of these triples
 
     triples.update(description_triples(triples))
@@ -65,13 +69,15 @@ def write_atomic(path: Path, content: bytes, inputs=(), field: str = "--out") ->
     write_output(path, content, inputs=inputs, field=field)
 
 
-def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True, catalogue: Path | None = None) -> BuildResult:
+def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True, catalogue: Path | None = None,
+          overlays: list[Path] | None = None) -> BuildResult:
     """Load, validate and (when ``out_dir`` is given) write the graph. Raises on any error."""
     from talentkg.graph.validate import validate_triples
 
     t0 = time.perf_counter()
-    triples = collect_triples(data_dir, catalogue=catalogue)
-    result = BuildResult(triples=triples)
+    report: list = []
+    triples = collect_triples(data_dir, catalogue=catalogue, overlays=overlays, report=report)
+    result = BuildResult(triples=triples, overlays=report)
     result.timings["load"] = time.perf_counter() - t0
     if validate:
         t1 = time.perf_counter()

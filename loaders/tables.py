@@ -308,14 +308,25 @@ class TableReader:
         raise DataError(rel, line, f"unknown column type {t!r} in data/tables.yaml", c.name)
 
 
-def read_tables(data_dir: Path, spec_path: Path | None = None, overrides: dict[str, Path] | None = None) -> list[Triple]:
+def read_tables(data_dir: Path, spec_path: Path | None = None, overrides: dict[str, Path] | None = None,
+                overlays: list[Path] | None = None, report: list | None = None) -> list[Triple]:
     """All triples of all tables, or a DataError naming the first bad row.
 
-    ``overrides`` replaces a table's file (e.g. ``{"catalogue_entries": official.csv}``)."""
-    specs = load_specs(spec_path or data_dir / "tables.yaml")
+    ``overrides`` replaces a table's file (e.g. ``{"catalogue_entries": official.csv}``).
+    ``overlays``: folders of tables loaded on top (loaders/overlays.py); their descriptions are
+    appended to ``report`` when given."""
+    spec_path = spec_path or data_dir / "tables.yaml"
+    specs = load_specs(spec_path)
     for spec in specs:
         if overrides and spec.name in overrides:
             spec.file = str(Path(overrides[spec.name]).resolve())
     reader = TableReader(data_dir, specs)
     reader.read_all()
+    if overlays:
+        from talentkg.loaders.overlays import apply_overlays, overlay_triples
+
+        found = apply_overlays(reader, overlays, spec_path)
+        if report is not None:
+            report.extend(found)
+        return [*reader.triples(), *overlay_triples(reader)]
     return list(reader.triples())

@@ -25,14 +25,25 @@ class Group(click.Group):
 
 @click.group(cls=Group)
 @click.version_option(package_name="talentkg")
-def main():
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A local overlay folder of tables (same files and headers as data/) loaded on top of the packaged data; repeatable. Default: $TALENTKG_DATA.")
+def main(data_dirs):
     """talentkg — China's foreign-talent work-permit policy as a knowledge graph."""
+
+
+def _overlay_dirs():
+    """The overlay folders of this run: `talentkg --data DIR …`, else $TALENTKG_DATA (issue 18)."""
+    from talentkg.loaders.overlays import overlay_dirs
+
+    ctx = click.get_current_context(silent=True)
+    given = ctx.find_root().params.get("data_dirs") if ctx else None
+    return overlay_dirs(list(given) if given else None)
 
 
 def _kg(graph: str | None, catalogue: str | None = None):
     from talentkg.kg import KnowledgeGraph
 
-    return KnowledgeGraph.load(graph, catalogue=catalogue)
+    return KnowledgeGraph.load(graph, catalogue=catalogue, data=None if graph else _overlay_dirs())
 
 
 # ---------------------------------------------------------------- build / validate / stats
@@ -45,7 +56,7 @@ def build(out_dir, no_validate, catalogue):
     from talentkg.graph.build import build as do_build
     from talentkg.stats import print_stats
 
-    res = do_build(Path(out_dir), validate=not no_validate, catalogue=Path(catalogue) if catalogue else None)
+    res = do_build(Path(out_dir), validate=not no_validate, catalogue=Path(catalogue) if catalogue else None, overlays=_overlay_dirs())
     print_stats(res.triples)
     t = res.timings
     click.echo(f"built {len(res.triples)} triples in {t['total']:.2f}s (load {t['load']:.2f}s, validate {t.get('validate', 0):.2f}s) → " + ", ".join(str(p) for p in res.outputs))
@@ -57,7 +68,7 @@ def validate(catalogue):
     """Validate the data and ontology (SHACL + *-violation queries) without writing anything."""
     from talentkg.graph.build import build as do_build
 
-    res = do_build(None, validate=True, catalogue=Path(catalogue) if catalogue else None)
+    res = do_build(None, validate=True, catalogue=Path(catalogue) if catalogue else None, overlays=_overlay_dirs())
     click.echo(f"valid: {len(res.triples)} triples, SHACL conforms, no violation query returned rows")
 
 
@@ -69,6 +80,20 @@ def stats(graph):
 
     kg = _kg(graph)
     print_stats([q.triple for q in kg.store])
+    _print_overlays(kg)
+
+
+def _print_overlays(kg) -> None:
+    """The overlays loaded (issue 18): folder, tables, rows; for a built graph, the origins it holds."""
+    from collections import Counter
+
+    for ov in kg.overlays:
+        click.echo(f"overlay {ov.path}: {ov.rows} row(s) in {', '.join(ov.tables) or 'no table'}")
+    if not kg.overlays:
+        for origin, n in sorted(Counter(kg.origins.values()).items()):
+            click.echo(f"{origin}: {n} fact(s)")
+    if not kg.origins and not kg.overlays:
+        click.echo("no overlay loaded (packaged data only)")
 
 
 # ---------------------------------------------------------------- queries
@@ -151,6 +176,9 @@ def query(name, params, file_, fmt, graph, endpoint, timeout):
 
         columns = [v.value for v in res.variables]
         rows = rows_to_dicts(res)
+        from talentkg.origins import annotate_rows  # rows naming an overlay fact say so (issue 18)
+
+        rows, columns = annotate_rows(rows, columns, kg.origins)
     _emit(rows, columns, fmt)
 
 

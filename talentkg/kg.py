@@ -19,26 +19,42 @@ from talentkg.terms import rows_to_dicts
 
 
 class KnowledgeGraph:
-    def __init__(self, store: ox.Store, data_version: str):
+    def __init__(self, store: ox.Store, data_version: str, overlays: list | None = None):
         self.store = store
         self.data_version = data_version
+        self.overlays = overlays or []  # loaders.overlays.Overlay: local folders loaded on top of data/
+        from talentkg.origins import origins_of
+
+        self.origins = origins_of(store)  # fact IRI → "overlay:<folder>", for the facts not packaged
         self.queries: dict[str, QueryFile] = library()
         self.binder = ParameterBinder(store)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None) -> "KnowledgeGraph":
-        """From a built file (``build/talentkg.nt`` or ``.ttl``), or straight from the packaged data."""
+    def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None, data=None) -> "KnowledgeGraph":
+        """From a built file (``build/talentkg.nt`` or ``.ttl``), or straight from the packaged data.
+
+        ``data``: overlay folders (a path or a list) loaded on top of the packaged tables; when
+        omitted, those of $TALENTKG_DATA. Overlays are validated (SHACL and violation queries)
+        like a build."""
+        from talentkg.loaders.overlays import overlay_dirs
+
+        overlays = overlay_dirs([data] if isinstance(data, (str, Path)) else data) if path is None else []
+        report: list = []
         if path is not None:
             path = Path(path)
             fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
             triples = sorted((q.triple for q in ox.parse(path=str(path), format=fmt)), key=str)
         else:
-            triples = collect_triples(catalogue=Path(catalogue) if catalogue else None)
+            triples = collect_triples(catalogue=Path(catalogue) if catalogue else None, overlays=overlays, report=report)
+            if overlays:
+                from talentkg.graph.validate import validate_triples
+
+                validate_triples(triples)
         from talentkg.dataset import current_release
 
         digest = hashlib.sha256(serialize_ntriples(triples)).hexdigest()[:12]
         # the data release (data/RELEASES.csv) beside the hash of the graph actually loaded
-        return cls(make_store(triples), f"{current_release().version}+{digest}")
+        return cls(make_store(triples), f"{current_release().version}+{digest}", overlays=report)
 
     # ------------------------------------------------------------ queries
     def query_file(self, name_or_path: str | Path) -> QueryFile:
@@ -50,16 +66,23 @@ class KnowledgeGraph:
         return self.queries[name_or_path]
 
     def rows(self, name_or_path: str | Path, **params) -> list[dict]:
-        """Run a library query (or an analyst's own .rq file) with typed parameters; plain rows."""
-        return rows_to_dicts(self._run(name_or_path, params))
+        """Run a library query (or an analyst's own .rq file) with typed parameters; plain rows.
+
+        With overlays loaded, each row has an ``origin`` (the overlays of the facts it names)."""
+        from talentkg.origins import annotate_rows
+
+        res = self._run(name_or_path, params)
+        return annotate_rows(rows_to_dicts(res), [v.value for v in res.variables], self.origins)[0]
 
     def query(self, name_or_path: str | Path, **params):
         """Like :meth:`rows`, as a pandas DataFrame (columns in the query's SELECT order)."""
         import pandas as pd
 
+        from talentkg.origins import annotate_rows
+
         result = self._run(name_or_path, params)
-        cols = [v.value for v in result.variables]
-        return pd.DataFrame(rows_to_dicts(result), columns=cols)
+        rows, cols = annotate_rows(rows_to_dicts(result), [v.value for v in result.variables], self.origins)
+        return pd.DataFrame(rows, columns=cols)
 
     def bound_text(self, name_or_path: str | Path, params: dict) -> str:
         """The query text with its parameters bound as typed terms in a leading VALUES block."""
@@ -82,9 +105,11 @@ class KnowledgeGraph:
         """Assess one profile (dict → dict) or many (list → list), in one pass over the store."""
         from talentkg.assess import assess_profiles
 
+        from talentkg.origins import annotate_result
+
         if isinstance(profile, list):
-            return assess_profiles(self, profile)
-        return assess_profiles(self, [profile])[0]
+            return [annotate_result(r, self.origins) for r in assess_profiles(self, profile)]
+        return annotate_result(assess_profiles(self, [profile])[0], self.origins)
 
     def compare(self, table, d1: str, d2: str):
         """A roster (DataFrame or list of row dicts, batch columns) on two dates: ``.people``, ``.changes``, ``.summary``.
