@@ -85,14 +85,18 @@ def chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 class Engine:
     """What a process needs to assess chunks: the policy graph (as a KnowledgeGraph) and its vocabulary."""
 
-    def __init__(self, kg):
+    def __init__(self, kg, mode: str = "verdict"):
+        """``mode``: "verdict" (the batch: rule blocks rewritten by talentkg.batch_verdict, no
+        not-met outcomes materialised) or "explain" (the rule blocks as kg.assess runs them)."""
+        from talentkg.batch_verdict import verdict_updates
         from talentkg.profile import Vocabulary
         from talentkg.querylib import assessment_updates
 
-        self.kg = kg
+        self.kg, self.mode = kg, mode
         self.vocab = Vocabulary.from_store(kg.store)
         self.policy = list(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        self.updates = [u.text for u in assessment_updates()]
+        texts = [u.text for u in assessment_updates()]
+        self.updates = verdict_updates(texts) if mode == "verdict" else texts
 
     @classmethod
     def from_ntriples(cls, data: bytes, data_version: str) -> "Engine":
