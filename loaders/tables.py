@@ -21,6 +21,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from talentkg.errors import DataError
 from talentkg.namespaces import PREFIXES, TKD, expand
+from talentkg.values import domain_error
 
 XSD = PREFIXES["xsd"]
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
@@ -281,6 +282,9 @@ class TableReader:
                 raise DataError(rel, line, f"{v!r} is not a whole number", c.name)
             if c.min is not None and d < Decimal(str(c.min)):
                 raise DataError(rel, line, f"{v} is below the minimum {c.min}", c.name)
+            why = domain_error(d, integer=t == "integer")  # the range and precision the store compares exactly
+            if why:
+                raise DataError(rel, line, why, c.name)
             if t == "integer":
                 return Literal(str(int(d)), datatype=NamedNode(XSD + "integer"))
             text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")

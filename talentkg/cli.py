@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -212,7 +213,7 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
         raise ParameterError("PROFILE", "give a profile JSON file, - for stdin, or --batch applicants.csv")
     text = sys.stdin.read() if profile == "-" else Path(profile).read_text(encoding="utf-8")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=Decimal)  # exact: 62693.99999999999999 stays below 62694
     except json.JSONDecodeError as e:
         raise ParameterError("profile", f"not valid JSON: {e}") from None
     kg = _kg(graph)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,19 @@ class KnowledgeGraph:
         self.origins = origins_of(store)  # fact IRI → "overlay:<folder>", for the facts not packaged
         self.queries: dict[str, QueryFile] = library()
         self.binder = ParameterBinder(store)
+        self._scratch = None
+        self._scratch_lock = threading.Lock()
+
+    @property
+    def scratch(self):
+        """The per-call assessment stores (talentkg.assess.ScratchStores): ``kg.store`` is never written by assess."""
+        if self._scratch is None:
+            from talentkg.assess import ScratchStores
+
+            with self._scratch_lock:
+                if self._scratch is None:
+                    self._scratch = ScratchStores(self)
+        return self._scratch
 
     @classmethod
     def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None, data=None) -> "KnowledgeGraph":
@@ -102,7 +116,12 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ assessment
     def assess(self, profile):
-        """Assess one profile (dict → dict) or many (list → list), in one pass over the store."""
+        """Assess one profile (dict → dict) or many (list → list), in one pass over the store.
+
+        Safe to call from several threads on one KnowledgeGraph: each call works in its own store.
+        Numbers may be int, Decimal or str (exact); a float is taken by its repr (``0.1`` → 0.1),
+        so a float that already lost digits (62693.99999999999999 is the float 62694.0) cannot be
+        told apart — pass such figures as Decimal or str (the CLI reads JSON numbers as Decimal)."""
         from talentkg.assess import assess_profiles
 
         from talentkg.origins import annotate_result

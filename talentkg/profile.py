@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
 from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD
-from talentkg.values import literal, parse_bool, parse_date, parse_number
+from talentkg.values import literal, parse_bool, parse_date, parse_number, to_decimal
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
@@ -21,14 +21,14 @@ TOP_FIELDS = {
     "id", "city", "application_date", "application_type", "monthly_salary_rmb", "points", "points_factors",
     "education", "related_experience_years", "age", "awards", "overseas_qualifications", "language_teacher",
     "teaching_certificate", "education_degree", "previous_city", "previous_category", "internal_transfer",
-    "days_since_internal_move", "same_position",
+    "days_since_internal_move", "same_position", "waiver_conditions", "postdoctoral_research",
 }
 NUMERIC_FACTORS = {"annual_salary_rmb", "related_experience_years", "months_in_china_per_year", "hsk_level", "age", "local_bonus"}
 BOOLEAN_FACTORS = {"former_chinese_national", "chinese_taught_degree"}
 TOKEN_FACTORS = {"education", "work_region"}
 LIST_FACTORS = {"extras"}
 FACTOR_FIELDS = NUMERIC_FACTORS | BOOLEAN_FACTORS | TOKEN_FACTORS | LIST_FACTORS
-FALLBACK_FACTORS = ("education", "related_experience_years", "age")  # same fact at top level
+SHARED_FACTS = ("education", "related_experience_years", "age")  # one fact, given at top level or in points_factors
 APPLICATION_TYPES = ("new", "transfer", "renewal")
 
 
@@ -40,6 +40,7 @@ class Vocabulary:
     education: set[str]
     factor_tokens: dict[str, set[str]]
     catalogue_ids: set[str]
+    waivers: set[str]
 
     @classmethod
     def from_store(cls, store: ox.Store) -> "Vocabulary":
@@ -55,6 +56,7 @@ class Vocabulary:
             education=values(pre + "SELECT ?n WHERE { ?a a tk:EducationLevel ; skos:notation ?n }"),
             factor_tokens=tokens,
             catalogue_ids=values(pre + "SELECT ?n WHERE { ?e a tk:CatalogueEntry ; skos:notation ?n }"),
+            waivers=values(pre + "SELECT ?n WHERE { ?w a tk:WaiverCondition ; skos:notation ?n }"),
         )
 
 
@@ -90,6 +92,7 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
         if req not in p:
             raise ParameterError(req, "is required")
     key = str(p.get("id", index + 1))
+    _share_facts(p, vocab)
     app = ox.NamedNode(f"{TKD}applicant/{index + 1}")
     quads: list[ox.Quad] = []
 
@@ -119,9 +122,14 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
         if f in p:
             add({"language_teacher": "languageTeacher", "internal_transfer": "internalTransfer", "same_position": "samePosition"}[f],
                 _lit("true" if _bool(f, p[f]) else "false", "boolean"))
-    for f, waiver in (("teaching_certificate", "teaching_certificate"), ("education_degree", "education_degree")):
+    waivers = {_token(f"waiver_conditions[{i}]", w, vocab.waivers) for i, w in enumerate(_list("waiver_conditions", p.get("waiver_conditions", [])))}
+    for f in ("teaching_certificate", "education_degree"):  # boolean shorthands for two waiver conditions
         if f in p and _bool(f, p[f]):
-            add("holdsWaiverCondition", ox.NamedNode(TKD + "waiver/" + waiver))
+            waivers.add(f)
+    for waiver in sorted(waivers):
+        add("holdsWaiverCondition", ox.NamedNode(TKD + "waiver/" + waiver))
+    if "postdoctoral_research" in p:
+        add("postdoctoralResearch", _lit("true" if _bool("postdoctoral_research", p["postdoctoral_research"]) else "false", "boolean"))
     if "previous_city" in p:
         add("previousCity", binder.jurisdiction("previous_city", str(p["previous_city"])))
     if "previous_category" in p:
@@ -134,6 +142,33 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     return key, quads
 
 
+def _share_facts(p: dict, vocab: Vocabulary) -> None:
+    """Age, education and experience are one fact each, wherever the profile gives them.
+
+    A fact given only inside ``points_factors`` is used by every route (copied to the top level);
+    the same fact given twice with different values is an input conflict — an error naming both
+    fields, never one picked silently. ``points_factors.education`` may be a vocational level
+    (e.g. ``senior_technician``) that says nothing about the degree: only a degree level is shared."""
+    pf = p.get("points_factors")
+    if not isinstance(pf, dict):
+        return
+    for f in SHARED_FACTS:
+        inner = pf.get(f)
+        if inner is None or inner == "":
+            continue
+        if f == "education":
+            inner_v, top_v = str(inner).strip(), (str(p[f]).strip() if f in p else None)
+            if inner_v not in vocab.education:
+                continue
+        else:
+            inner_v = to_decimal(f"points_factors.{f}", inner)
+            top_v = to_decimal(f, p[f]) if f in p else None
+        if top_v is None:
+            p[f] = inner
+        elif top_v != inner_v:
+            raise ParameterError(f"points_factors.{f}", f"{inner} disagrees with {f} = {p[f]}; give the fact once, or the same value in both")
+
+
 def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Quad]:
     pf = p["points_factors"]
     if not isinstance(pf, dict):
@@ -142,7 +177,7 @@ def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Qua
     if unknown:
         raise ParameterError(f"points_factors.{unknown[0]}", f"unknown factor; allowed: {', '.join(sorted(FACTOR_FIELDS))}")
     pf = {k: v for k, v in pf.items() if v is not None and v != ""}
-    for f in FALLBACK_FACTORS:
+    for f in SHARED_FACTS:
         if f not in pf and f in p:
             pf[f] = p[f]
     out: list[ox.Quad] = []

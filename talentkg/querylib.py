@@ -129,14 +129,15 @@ class ParameterBinder:
         return j
 
     def notation_choice(self, name: str, v: str, cls: str) -> ox.Literal:
-        if not self._notations:
+        if not self._notations:  # built aside, then published whole: safe when threads share the binder
             q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?cls ?n WHERE { ?c a ?cls ; skos:notation ?n }"
+            notations: dict[str, set[str]] = {}
             for r in self.store.query(q):
-                self._notations.setdefault(r["cls"].value, set()).add(r["n"].value)
-        if cls not in self._notations:
-            self._notations[cls] = set()
-        if v not in self._notations[cls]:
-            raise ParameterError(name, f"{v!r} is not one of {', '.join(sorted(self._notations[cls]))}")
+                notations.setdefault(r["cls"].value, set()).add(r["n"].value)
+            self._notations = notations
+        allowed = self._notations.get(cls, set())
+        if v not in allowed:
+            raise ParameterError(name, f"{v!r} is not one of {', '.join(sorted(allowed))}")
         return ox.Literal(v)
 
     def term(self, param: Param, value: str):

@@ -43,6 +43,9 @@ def generate(n: int, seed: int = 20261122, boundaries: list[int] | None = None) 
                 "related_experience_years": rng.randint(0, 25), "months_in_china_per_year": rng.randint(0, 12),
                 "hsk_level": rng.randint(0, 6), "age": p["age"], "extras": rng.sample(EXTRAS, rng.randint(0, 2)),
             }
+            for f in ("education", "related_experience_years"):  # one fact, one value (a conflict is an input error)
+                if f in p:
+                    p["points_factors"][f] = p[f]
         elif r < 0.4:
             p["points"] = rng.randint(40, 100)
         if rng.random() < 0.03:

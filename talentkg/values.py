@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -27,25 +28,104 @@ def parse_date(field: str, v) -> ox.Literal:
     return literal(s, "date")
 
 
-def parse_number(field: str, v, *, integer: bool = False, maximum: Decimal | None = None) -> ox.Literal:
-    """A non-negative number: xsd:integer or xsd:decimal."""
+# ---------------------------------------------------------------- number domain
+# Oxigraph (pyoxigraph 0.5) compares xsd:decimal as a 128-bit fixed-point number with 18
+# fractional digits and xsd:integer as a signed 64-bit integer. A literal outside that domain is
+# not a number to it: every comparison with it is an error, so the route reading it silently
+# vanishes. Every number the graph holds — profile fields, query parameters, data cells — is
+# checked against this domain first (``check_number_domain``) and refused with the allowed range.
+DECIMAL_FRACTION_DIGITS = 18
+DECIMAL_MAX = Decimal("170141183460469231731.687303715884105727")  # (2**127 - 1) / 10**18
+INTEGER_MAX = 2**63 - 1
+_EXACT = Context(prec=400, Emin=-999999, Emax=999999)  # no rounding in normalize/format
+
+
+def to_decimal(field: str, v) -> Decimal:
+    """A number as an exact Decimal: int and Decimal as they are, str parsed exactly.
+
+    A Python ``float`` (only possible through the API: the CLI reads JSON numbers as Decimal) is
+    converted through its shortest repr (``repr(0.1) == '0.1'``), never through its binary
+    expansion; digits the float had already lost cannot be recovered, so callers needing more
+    than ~15 significant digits pass a Decimal, an int or a string."""
     if isinstance(v, bool):
         raise ParameterError(field, f"{v!r} is not a number")
-    try:
-        d = Decimal(str(v).strip())
-        if not d.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ParameterError(field, f"{v!r} is not a number") from None
-    if d < 0:
-        raise ParameterError(field, f"{v} is negative; give 0 or more")
-    if maximum is not None and d > maximum:
-        raise ParameterError(field, f"{v} is above the largest possible value {maximum}")
-    if integer:
-        if d != d.to_integral_value():
-            raise ParameterError(field, f"{v!r} is not a whole number")
-        return literal(str(int(d)), "integer")
-    return literal(format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f"), "decimal")
+    if isinstance(v, Decimal):
+        d = v
+    elif isinstance(v, int):
+        d = Decimal(v)
+    elif isinstance(v, float):
+        d = Decimal(repr(v)) if math.isfinite(v) else Decimal("NaN")
+    else:
+        try:
+            d = Decimal(str(v).strip().replace("_", "x"))  # Decimal("1_000") is valid Python, not a number here
+        except InvalidOperation:
+            raise ParameterError(field, f"{v!r} is not a number") from None
+    if not d.is_finite():
+        raise ParameterError(field, f"{v!r} is not a number")
+    return d
+
+
+def fraction_digits(d: Decimal) -> int:
+    """Significant digits after the decimal point (trailing zeros do not count)."""
+    _, digits, exp = d.as_tuple()
+    n = -int(exp)
+    if n <= 0:
+        return 0
+    i = len(digits)
+    while n > 0 and i > 0 and digits[i - 1] == 0:
+        i -= 1
+        n -= 1
+    return n if i > 0 else 0
+
+
+def domain_error(d: Decimal, *, integer: bool = False, minimum: Decimal | None = None,
+                 maximum: Decimal | None = None) -> str | None:
+    """Why ``d`` cannot be held exactly (with the allowed range), or None when it can."""
+    top = Decimal(INTEGER_MAX) if integer else DECIMAL_MAX
+    hi = min(top, maximum) if maximum is not None else top
+    lo = minimum if minimum is not None else (-Decimal(INTEGER_MAX) - 1 if integer else -DECIMAL_MAX)
+    kind = "a whole number" if integer else f"a number with at most {DECIMAL_FRACTION_DIGITS} digits after the point"
+    allowed = f"allowed: {kind} from {_show(lo)} to {_show(hi)}"
+    if integer and d != d.to_integral_value():
+        return f"{_show(d)} is not a whole number; {allowed}"
+    if not integer and fraction_digits(d) > DECIMAL_FRACTION_DIGITS:
+        return (f"{_show(d)} has {fraction_digits(d)} digits after the decimal point, more than the "
+                f"{DECIMAL_FRACTION_DIGITS} the store compares exactly; {allowed}")
+    if d < lo:
+        return f"{_show(d)} is negative; {allowed}" if lo == 0 else f"{_show(d)} is below {_show(lo)}; {allowed}"
+    if d > hi:
+        limit = "the largest value the store compares exactly" if hi == top else "the largest possible value"
+        return f"{_show(d)} is above {limit}, {_show(hi)}; {allowed}"
+    return None
+
+
+def _show(d: Decimal) -> str:
+    """For messages: plain digits, or scientific notation for absurdly long numbers."""
+    return _plain(d) if -60 < d.adjusted() < 60 and fraction_digits(d) < 60 else f"{d:E}"
+
+
+def _plain(d: Decimal) -> str:
+    """Canonical plain digits (no exponent, no trailing zeros): the xsd lexical form."""
+    if d == 0:
+        return "0"
+    if d == d.to_integral_value():
+        return format(_EXACT.quantize(d, Decimal(1)), "f")
+    return format(_EXACT.normalize(d), "f")
+
+
+def decimal_literal(d: Decimal, integer: bool = False) -> ox.Literal:
+    return literal(_plain(d), "integer" if integer else "decimal")
+
+
+def parse_number(field: str, v, *, integer: bool = False, maximum: Decimal | None = None) -> ox.Literal:
+    """A non-negative number within the store's exact domain: xsd:integer or xsd:decimal.
+
+    Out of range, too precise or not a number → ParameterError naming the field and the allowed range."""
+    d = to_decimal(field, v)
+    why = domain_error(d, integer=integer, minimum=Decimal(0), maximum=maximum)
+    if why:
+        raise ParameterError(field, why)
+    return decimal_literal(d, integer)
 
 
 def parse_bool(field: str, v) -> bool:
