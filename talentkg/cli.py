@@ -317,5 +317,126 @@ def docs(out):
     click.echo(f"written {make_docs(Path(out))}")
 
 
+# ---------------------------------------------------------------- standard add / fact add (issue 18)
+def _target_dir(data):
+    """Where added rows go: --data of the subcommand, else the run's overlay folder."""
+    if data:
+        return Path(data)
+    dirs = _overlay_dirs()
+    if dirs:
+        return dirs[0]
+    from talentkg.errors import ParameterError
+
+    raise ParameterError("--data", "say where to write: --data DIR (an overlay folder, created when missing; or data/ for the packaged tables)")
+
+
+@main.group()
+def standard():
+    """Salary standards: add a city's new standard from its notice."""
+
+
+@standard.command("add")
+@click.option("--city", required=True, help="City name (Hangzhou, 杭州) or GB/T 2260 code.")
+@click.option("--notice", required=True, help="The notice: a text or HTML file, - for stdin, or the pasted text itself.")
+@click.option("--source-url", help="Where the notice is published.")
+@click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/). Default: the --data/TALENTKG_DATA overlay.")
+@click.option("--yes", is_flag=True, help="Accept every extracted figure without asking (for scripts); missing figures must then be given as options.")
+@click.option("--dry-run", is_flag=True, help="Check and print the rows as JSON; write nothing.")
+@click.option("--valid-from", help="YYYY-MM-DD, when the notice does not say.")
+@click.option("--valid-until", help="YYYY-MM-DD, when the notice does not say (empty: open).")
+@click.option("--basis", "wage_basis", help="Wage basis notation (non_private, all_urban, all_urban_onpost, non_private_onpost …).")
+@click.option("--statistics-year", type=int, help="Year of the average wage the base is.")
+@click.option("--annual", help="Annual average wage (CNY), when the notice does not print it.")
+@click.option("--monthly-base", help="Monthly base (CNY), when the notice does not print it.")
+@click.option("--threshold", "thresholds", multiple=True, help="CAT=monthly amount, e.g. B=41796, to override a figure the notice prints wrongly.")
+@click.option("--confidence", type=click.Choice(["high", "medium", "low", "unverified"]), help="Default: asked; with --yes, unverified.")
+@click.option("--id", "std_id", help="Id of the new standard (default CODE-VALIDFROM).")
+def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid_until, wage_basis, statistics_year, annual,
+                 monthly_base, thresholds, confidence, std_id):
+    """Extract a salary standard from a notice, check its arithmetic, write validated rows."""
+    from decimal import Decimal, InvalidOperation
+
+    from talentkg import standard_add as sa
+    from talentkg.errors import ParameterError
+
+    if notice == "-":
+        raw, name = sys.stdin.read(), "stdin"
+    elif Path(notice).is_file():
+        raw, name = Path(notice).read_text(encoding="utf-8"), Path(notice).name
+    elif "\n" in notice or len(notice) > 40:
+        raw, name = notice, "pasted text"
+    else:
+        raise ParameterError("--notice", f"{notice!r} is not a file; give a file, - for stdin, or the notice text")
+    text = sa.notice_text(raw)
+    jur = sa.find_city(city)
+
+    def dec(field, v):
+        try:
+            return Decimal(v.replace(",", "")) if v else None
+        except InvalidOperation:
+            raise ParameterError(field, f"{v!r} is not a number") from None
+
+    given = {"annual_average": dec("--annual", annual), "monthly_base": dec("--monthly-base", monthly_base), "thresholds": {}}
+    for t in thresholds:
+        cat, _, v = t.partition("=")
+        given["thresholds"][cat.strip().upper()] = dec("--threshold", v)
+    multiples = sa.salary_multiples(valid_from)
+    ex = sa.extract(text, multiples)
+    click.echo(f"{jur['name_en']} ({jur['code']}): figures found in {name}")
+    for f in ex.spans():
+        click.echo("  " + f.show())
+    interactive = not yes and sys.stdin.isatty()
+    meta = {"notice_name": name, "id": std_id}
+    wanted = [("valid_from", valid_from, "--valid-from", True), ("valid_until", valid_until, "--valid-until", False),
+              ("wage_basis", wage_basis, "--basis", True), ("statistics_year", statistics_year, "--statistics-year", False),
+              ("source_url", source_url, "--source-url", True), ("confidence", confidence, "--confidence", True)]
+    missing = []
+    for key, opt_value, opt, required in wanted:
+        value = opt_value if opt_value not in (None, "") else (ex.found[key].value if key in ex.found else None)
+        if value is None and key == "confidence" and yes:
+            value = "unverified"
+        if value is None and interactive:
+            value = click.prompt(f"{key} (not found in the notice; {opt})", default="" if not required else None, show_default=False) or None
+        if value is None and required:
+            missing.append(opt)
+        meta[key] = value
+    if missing:
+        raise ParameterError(", ".join(missing), "not found in the notice: give " + " and ".join(missing))
+    multiples = sa.salary_multiples(meta["valid_from"])
+    ck = sa.check(ex, multiples, given)
+    click.echo("checks:")
+    for line in ck.lines:
+        click.echo("  " + line)
+    rows = sa.standard_rows(jur, ex, ck, meta, multiples)
+    for line in meta.get("skipped", []):
+        click.echo("  " + line)
+    if dry_run:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if interactive and not click.confirm("write these rows?", default=True):
+        click.echo("nothing written")
+        return
+    for p in sa.write_rows(_target_dir(data), rows):
+        click.echo(f"written {p}")
+
+
+@main.group()
+def fact():
+    """Any dated fact of the tables (data/tables.yaml): add validated rows."""
+
+
+@fact.command("add")
+@click.argument("table")
+@click.option("--set", "values", multiple=True, required=True, help="column=value; repeatable. The table's columns are in data/tables.yaml.")
+@click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/).")
+def fact_add(table, values, data):
+    """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data."""
+    from talentkg import standard_add as sa
+
+    row = dict(v.split("=", 1) if "=" in v else (v, "") for v in values)
+    for p in sa.write_rows(_target_dir(data), {table: [row]}):
+        click.echo(f"written {p}")
+
+
 if __name__ == "__main__":
     main()
