@@ -158,7 +158,8 @@ def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
 @click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
-def query(name, params, file_, fmt, graph, endpoint, timeout):
+@click.option("--show-sparql", is_flag=True, help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.")
+def query(name, params, file_, fmt, graph, endpoint, timeout, show_sparql):
     """Run a library query (or --file my.rq) with typed parameters."""
     from talentkg.errors import ParameterError
 
@@ -167,6 +168,9 @@ def query(name, params, file_, fmt, graph, endpoint, timeout):
     given = _parse_params(params)
     kg = _kg(graph)
     target = file_ or name
+    if show_sparql:  # the same binding as execution (kg.bound_text), also shown by the workbench
+        click.echo(kg.bound_text(target, given), nl=False)
+        return
     if endpoint:
         from talentkg.remote import remote_rows
 
@@ -198,7 +202,8 @@ def query(name, params, file_, fmt, graph, endpoint, timeout):
 @click.option("--chunk-size", "chunk_size", type=int, default=None, help="Applicants per set-based pass (default 10000).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), help="Output format (default: from the --out name).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Print a readable explanation in English or Chinese instead of JSON (the JSON holds both languages).")
+def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet, lang):
     """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin.
 
     With --batch: one result row per roster row, in order. Exit 0 every row assessed; 3 some rows
@@ -218,6 +223,11 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
         raise ParameterError("profile", f"not valid JSON: {e}") from None
     kg = _kg(graph)
     result = kg.assess(data)
+    if lang:
+        from talentkg.web.explain import explain_for_cli
+
+        click.echo(explain_for_cli(kg, result, data, lang), nl=False)
+        return
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -293,6 +303,18 @@ def serve(port, writable, graph):
     from talentkg.server import serve as do_serve
 
     do_serve(_kg(graph).store, port=port, writable=writable)
+
+
+# ---------------------------------------------------------------- workbench (issue 15)
+@main.command()
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Local address only (127.0.0.1).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+def workbench(port, host, graph):
+    """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only)."""
+    from talentkg.web.app import serve as serve_workbench
+
+    serve_workbench(port=port, host=host, graph=graph)
 
 
 @main.command()
