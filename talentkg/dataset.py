@@ -43,7 +43,8 @@ def content_files(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) 
     for base, prefix, patterns in ((data_dir, "data", DATA_PATTERNS), (ontology_dir, "ontology", ONTOLOGY_PATTERNS)):
         for pat in patterns:
             for p in base.glob(pat):
-                if p.is_file() and p.name != RELEASES_FILE:
+                # ui_strings.csv holds the workbench's own UI labels, not policy data: no data release.
+                if p.is_file() and p.name not in (RELEASES_FILE, "ui_strings.csv"):
                     out[f"{prefix}/{p.relative_to(base).as_posix()}"] = p
     return sorted(out.items())
 

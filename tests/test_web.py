@@ -201,7 +201,9 @@ def test_bad_profile_value_is_shown_beside_its_field(client):
     assert 'id="answer"' not in r.text
     r = _assess(client, **{**MIKE, "city": "Atlantis"})
     assert re.search(r'id="field-city">.*?field-error.*?unknown city', r.text, flags=re.S)
-    r = _assess(client, **{**MIKE, "points_factors.age": "200"})
+    r = _assess(client, **{**MIKE, "points_factors.hsk_level": "12"})
+    assert re.search(r'id="field-points_factors-hsk_level">.*?field-error.*?above the largest possible value', r.text, flags=re.S)
+    r = _assess(client, **{**MIKE, "points_factors.age": "200"})  # a fact shared with the routes: reported as `age`
     assert re.search(r'id="field-points_factors-age">.*?field-error.*?above the largest possible value', r.text, flags=re.S)
 
 

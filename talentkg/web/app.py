@@ -305,7 +305,10 @@ def create_app(kg=None, graph: str | Path | None = None) -> Starlette:
                 ctx["print_url"] = _url_with(request, view="print")
                 ctx["form_url"] = _url_with(request, view=None)
             except ParameterError as err:
-                ctx["errors"][_field_of_error(err)] = str(err)
+                f = _field_of_error(err)
+                if f not in profile and f"points_factors.{f}" in request.query_params:
+                    f = f"points_factors.{f}"  # a fact given only among the points factors
+                ctx["errors"][f] = str(err)
             except TalentKGError as err:
                 ctx["errors"]["_"] = str(err)
         return page(request, "assess.html", status=400 if ctx["errors"] else 200, **ctx)
