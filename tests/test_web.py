@@ -320,3 +320,19 @@ def test_sparql_editor_is_served_locally_with_our_prefixes(client):
 def test_workbench_refuses_a_non_local_host():
     r = run_cli("workbench", "--host", "0.0.0.0", "--port", "1")
     assert r.returncode == 2 and "127.0.0.1" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_concurrent_requests_do_not_see_each_other(client):
+    """No shared mutable state: parallel assessments (A, B, undetermined) each get their own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [({**MIKE}, "A"), ({**LEO}, "B"), ({"city": "Guangzhou", "application_date": "2023-12-01"}, "undetermined")] * 4
+
+    def one(case):
+        fields, want = case
+        r = client.get("/assess?" + urlencode({"run": "1", "lang": "en", **fields}))
+        return re.search(r'class="verdict verdict-([A-Za-z]+)"', r.text).group(1), want
+
+    with ThreadPoolExecutor(max_workers=6) as ex:
+        got = list(ex.map(one, cases))
+    assert all(g == w for g, w in got), got

@@ -71,7 +71,6 @@ class Workbench:
         self.queries: dict[str, QueryFile] = dict(kg.queries)
         st = kg.store
         kg.binder.jurisdictions()  # warm the binder's read-only caches before serving
-        self.policy_quads = list(st.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         self.jurisdictions = wstore.jurisdictions(st)
         self.docs = wstore.document_info(st)
         self.points_minimums = wstore.points_minimums(st)
@@ -102,11 +101,8 @@ class Workbench:
         return text, variables, rows, truncated, (time.perf_counter() - t0) * 1000
 
     def assess(self, profile: dict) -> dict:
-        """One assessment in a fresh store (the shared store is never written)."""
-        from talentkg.kg import KnowledgeGraph
-
-        kg = KnowledgeGraph(wstore.fresh_store(self.policy_quads), self.kg.data_version)
-        return wstore.run_with_deadline(lambda: kg.assess(profile))
+        """One assessment; kg.assess works in a scratch store of its own (the shared store is never written)."""
+        return wstore.run_with_deadline(lambda: self.kg.assess(profile))
 
     def thresholds(self, city: str, date: str) -> list[dict]:
         try:

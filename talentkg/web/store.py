@@ -2,8 +2,8 @@
 
 Everything built here at start-up (jurisdiction list, choice lists, document dates) is read-only
 afterwards; a request never changes it. Library queries run on the shared store (queries do not
-write); an assessment runs in a fresh store of its own (the applicants graph is never written into
-the shared store), so no request sees another's data.
+write); an assessment runs in a scratch store of its own (``kg.assess``: the applicants graph is
+never written into the shared store), so no request sees another's data.
 """
 from __future__ import annotations
 
@@ -77,12 +77,6 @@ def points_minimums(store: ox.Store) -> dict[str, int]:
     """Criterion code → minimum points (tk:minimumPoints), for "points short"."""
     rows = _select(store, "SELECT ?code ?min WHERE { ?c tk:criterionCode ?code ; tk:minimumPoints ?min }")
     return {r["code"].value: int(r["min"].value) for r in rows}
-
-
-def fresh_store(policy_quads: list[ox.Quad]) -> ox.Store:
-    s = ox.Store()
-    s.bulk_extend(policy_quads)
-    return s
 
 
 def collect(solutions, timeout_s: float = QUERY_TIMEOUT_S, max_rows: int = MAX_ROWS):
