@@ -336,3 +336,28 @@ def test_concurrent_requests_do_not_see_each_other(client):
     with ThreadPoolExecutor(max_workers=6) as ex:
         got = list(ex.map(one, cases))
     assert all(g == w for g, w in got), got
+
+
+def test_explanation_uses_the_structured_values_of_the_contract():
+    """An outcome shaped as in COMMON.md (values, detail/detail_zh) is rendered from its values."""
+    from decimal import Decimal
+
+    from talentkg.web.explain import explain
+    from talentkg.web.i18n import Translator
+
+    met = {"criterion": "A-III-9", "category": "A", "outcome": "met", "evaluator": "salary", "code": "salary.met",
+           "values": {"applicant_value": 65000, "threshold": Decimal("62694"), "base": 10449, "multiple": 6, "inclusive": True},
+           "detail": "65000 ≥ 6 × 10449 = 62694", "detail_zh": "月薪65000元，不低于本地区上年度社会平均工资10449元的6倍（62694元）",
+           "label_en": "Average salary not less than 6 times", "label_zh": "平均工资收入不低于本地区上年度社会平均工资收入6倍", "source": {}}
+    short = {"criterion": "A-VI", "category": "A", "outcome": "not_met", "evaluator": "points", "values": {"applicant_value": 70, "threshold": 85},
+             "reason": "70 < 85 points", "reason_zh": "积分70分，低于85分"}
+    result = {"verdict": "B", "category": "B", "reason": "a Category B route is met", "reason_zh": "符合B类认定条件",
+              "routes": [met], "not_met": [short], "undetermined": [], "points": {"total": 70, "complete": True}}
+    e = explain(result, Translator("en"))
+    item = dict(e.groups)["met"][0]
+    assert item.formula == "65,000 vs threshold 62,694 = 6 × 10,449"
+    assert ("Threshold", "62,694") in item.figures
+    assert [c.text for c in e.changes] == ["Category A by points (A-VI): 70 points, 15 short of 85."]
+    z = explain(result, Translator("zh"))
+    assert z.reason == "符合B类认定条件" and dict(z.groups)["met"][0].text.startswith("月薪65000元")
+    assert dict(z.groups)["not_met"][0].text == "积分70分，低于85分"
