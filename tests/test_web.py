@@ -361,3 +361,9 @@ def test_explanation_uses_the_structured_values_of_the_contract():
     z = explain(result, Translator("zh"))
     assert z.reason == "符合B类认定条件" and dict(z.groups)["met"][0].text.startswith("月薪65000元")
     assert dict(z.groups)["not_met"][0].text == "积分70分，低于85分"
+
+
+def test_queries_over_the_applicants_graph_say_why_they_are_empty(client):
+    r = client.get("/query/assess_results?run=1")
+    assert 'id="applicants-note"' in r.text and 'id="no-rows"' in r.text
+    assert 'id="applicants-note"' not in client.get("/query/salary_threshold").text
