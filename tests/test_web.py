@@ -291,6 +291,10 @@ def test_sparql_endpoint_answers_select_and_ask(client):
     assert r.json()["boolean"] is True
     r = client.post("/sparql", content=q, headers={"content-type": "application/sparql-query", "accept": "text/csv"})
     assert r.text.splitlines() == ["a", "62694"]
+    c = "CONSTRUCT WHERE { <https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> <https://w3id.org/talentkg/ontology#monthlyAmount> ?a }"
+    r = client.get("/sparql?" + urlencode({"query": c}), headers={"accept": "application/n-triples"})
+    assert r.text.strip() == ('<https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> <https://w3id.org/talentkg/ontology#monthlyAmount> '
+                              '"62694"^^<http://www.w3.org/2001/XMLSchema#decimal> .')
 
 
 def test_sparql_endpoint_refuses_updates_and_service(client, kg):
@@ -367,3 +371,17 @@ def test_queries_over_the_applicants_graph_say_why_they_are_empty(client):
     r = client.get("/query/assess_results?run=1")
     assert 'id="applicants-note"' in r.text and 'id="no-rows"' in r.text
     assert 'id="applicants-note"' not in client.get("/query/salary_threshold").text
+
+
+def test_raw_query_over_the_time_limit_is_stopped(kg):
+    from talentkg import querylib
+    from talentkg.web.app import create_app
+
+    if not hasattr(querylib, "run_query"):
+        pytest.skip("querylib.run_query (issue 12: killable time limit) not on this branch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = TestClient(create_app(kg=kg, timeout=1.0))
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    r = c.get("/sparql?" + urlencode({"query": q}))
+    assert r.status_code == 503 and "limit" in r.text

@@ -66,8 +66,10 @@ ALL_FIELDS = PROFILE_FORM + TRANSFER_FORM + FACTOR_FORM
 class Workbench:
     """What every request reads; built once, never changed by a request."""
 
-    def __init__(self, kg):
+    def __init__(self, kg, timeout: float | None = None):
         self.kg = kg
+        # The CLI's query time limit (kg.timeout when the graph has one), unless the caller sets one.
+        self.timeout = timeout or getattr(kg, "timeout", None) or wstore.QUERY_TIMEOUT_S
         self.queries: dict[str, QueryFile] = dict(kg.queries)
         st = kg.store
         kg.binder.jurisdictions()  # warm the binder's read-only caches before serving
@@ -97,7 +99,8 @@ class Workbench:
         """(bound text, variables, rows of terms, truncated, ms) — the CLI's binding and execution."""
         text = self.kg.bound_text(name, given)
         t0 = time.perf_counter()
-        variables, rows, truncated = wstore.run_with_deadline(lambda: wstore.collect(self.kg.store.query(text)))
+        variables, rows, truncated = wstore.run_limited(self.kg.store, text, lambda r: wstore.collect(r, self.timeout),
+                                                        where=name, timeout_s=self.timeout)
         return text, variables, rows, truncated, (time.perf_counter() - t0) * 1000
 
     def assess(self, profile: dict) -> dict:
@@ -191,12 +194,12 @@ def _field_of_error(e: ParameterError) -> str:
 
 # ---------------------------------------------------------------- the app
 
-def create_app(kg=None, graph: str | Path | None = None) -> Starlette:
+def create_app(kg=None, graph: str | Path | None = None, timeout: float | None = None) -> Starlette:
     if kg is None:
         from talentkg.kg import KnowledgeGraph
 
         kg = KnowledgeGraph.load(graph)
-    wb = Workbench(kg)
+    wb = Workbench(kg, timeout=timeout)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt_number
@@ -340,23 +343,28 @@ def create_app(kg=None, graph: str | Path | None = None) -> Starlette:
             return PlainTextResponse(f"{e}\n", status_code=status)
         accept = request.headers.get("accept", "")
 
-        def run():
-            res = kg.store.query(text)
+        def consume(res):
             if form_name == "SelectQuery":
                 # Check the deadline while rows stream, then serialise exactly the rows read.
-                variables, rows, truncated = wstore.collect(res)
+                variables, rows, truncated = wstore.collect(res, wb.timeout)
                 return ("select", variables, rows, truncated)
             if form_name == "AskQuery":
-                return ("ask", bool(res))
+                return ("ask", bool(res))  # QueryBoolean
             fmt = ox.RdfFormat.TURTLE if "turtle" in accept else ox.RdfFormat.N_TRIPLES
             return ("graph", ox.serialize(list(res), format=fmt), fmt)
 
         from starlette.concurrency import run_in_threadpool
 
+        def run():
+            return wstore.run_limited(kg.store, text, consume, where="query", timeout_s=wb.timeout)
+
         try:
-            out = await run_in_threadpool(wstore.run_with_deadline, run)
+            out = await run_in_threadpool(run)
         except wstore.QueryTimeout as e:
             return PlainTextResponse(f"{e}\n", status_code=503)
+        except ParameterError as e:  # querylib's limits and refusals
+            limit = "limit" in str(e)
+            return PlainTextResponse(f"{e}\n", status_code=503 if limit else 400)
         except (SyntaxError, ValueError, OSError) as e:
             return PlainTextResponse(f"query: {e}\n", status_code=400)
         if out[0] == "select":

@@ -79,6 +79,18 @@ def points_minimums(store: ox.Store) -> dict[str, int]:
     return {r["code"].value: int(r["min"].value) for r in rows}
 
 
+def run_limited(store: ox.Store, text: str, consume, where: str = "query", timeout_s: float = QUERY_TIMEOUT_S):
+    """Run a read-only query under the CLI's limits and ``consume`` its result (in the thread that
+    made it: pyoxigraph results cannot cross threads): ``querylib.run_query`` (time and memory
+    limit, UPDATE and SERVICE refused) when present; otherwise the store, waited for ``timeout_s``."""
+    from talentkg import querylib
+
+    run_query = getattr(querylib, "run_query", None)
+    if run_query is not None:
+        return consume(run_query(store, text, timeout=timeout_s, where=where))
+    return run_with_deadline(lambda: consume(store.query(text)), timeout_s)
+
+
 def collect(solutions, timeout_s: float = QUERY_TIMEOUT_S, max_rows: int = MAX_ROWS):
     """Read a lazy result with a deadline: (variables, rows of terms, truncated)."""
     deadline = time.monotonic() + timeout_s
