@@ -159,7 +159,8 @@ def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
 @click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
 @click.option("--show-sparql", is_flag=True, help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.")
-def query(name, params, file_, fmt, graph, endpoint, timeout, show_sparql):
+@click.option("--default-graph", "default_graph", help="For --endpoint: the named graph to query as the default graph (SPARQL protocol default-graph-uri), e.g. the graph given to `talentkg push`.")
+def query(name, params, file_, fmt, graph, endpoint, timeout, show_sparql, default_graph):
     """Run a library query (or --file my.rq) with typed parameters."""
     from talentkg.errors import ParameterError
 
@@ -174,7 +175,7 @@ def query(name, params, file_, fmt, graph, endpoint, timeout, show_sparql):
     if endpoint:
         from talentkg.remote import remote_rows
 
-        columns, rows = remote_rows(endpoint, kg.bound_text(target, given), timeout=timeout)
+        columns, rows = remote_rows(endpoint, kg.bound_text(target, given), timeout=timeout, default_graph=default_graph)
     else:
         res = kg._run(target, given)
         from talentkg.terms import rows_to_dicts

@@ -41,7 +41,7 @@ def _plain(binding: dict | None):
     return v
 
 
-def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0) -> tuple[list[str], list[dict]]:
+def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_graph: str | None = None) -> tuple[list[str], list[dict]]:
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -50,6 +50,8 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0) -> tuple[
     query_text = "\n".join(line for line in query_text.splitlines() if not line.lstrip().startswith("#"))
     sw = SPARQLWrapper(endpoint)
     sw.setQuery(query_text)
+    if default_graph:  # the protocol's default-graph-uri (Virtuoso's default graph is otherwise the union of all graphs)
+        sw.addDefaultGraph(default_graph)
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
     sw.setTimeout(int(max(1, timeout)))
