@@ -6,6 +6,7 @@ one set (``talentkg.files.replace_set``), so a failed or killed build leaves the
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,8 +56,72 @@ def serialize_ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
+_SAFE_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # no escapes, no leading digit, no dot: every Turtle parser reads it
+
+
+def turtle_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The well-known prefixes plus one per IRI folder under ``tkd:`` (``tkd-authority:`` for
+    ``…/id/authority/``), so no local name needs a backslash escape."""
+    prefixes = dict(PREFIXES)
+    tkd = PREFIXES["tkd"]
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(tkd):
+                folder = term.value[len(tkd):].rpartition("/")[0]
+                if folder and re.fullmatch(r"[A-Za-z][A-Za-z0-9/_-]*", folder):
+                    prefixes.setdefault("tkd-" + folder.replace("/", "-"), f"{tkd}{folder}/")
+    return prefixes
+
+
 def serialize_turtle(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    """Turtle that OWLAPI, Jena, rdflib, raptor and Oxigraph all read: a prefixed name only where the
+    local name is plain (letters, digits, ``_``, ``-``; not starting with a digit), else the full IRI.
+    Subjects in sorted order, one block each; the same triples give byte-identical output."""
+    prefixes = turtle_prefixes(triples)
+    by_ns = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
+    cache: dict[str, str] = {}
+
+    def iri(value: str) -> str:
+        out = cache.get(value)
+        if out is None:
+            out = f"<{value}>"
+            for ns, p in by_ns:
+                if value.startswith(ns):
+                    local = value[len(ns):]
+                    if _SAFE_LOCAL.fullmatch(local):
+                        out = f"{p}:{local}"
+                    break
+            cache[value] = out
+        return out
+
+    def term(t) -> str:
+        if isinstance(t, ox.NamedNode):
+            return iri(t.value)
+        if isinstance(t, ox.Literal) and t.language is None and t.datatype.value != PREFIXES["xsd"] + "string":
+            text = str(t)
+            return text[: text.rindex("^^") + 2] + iri(t.datatype.value)
+        return str(t)  # N-Triples form: a valid Turtle term
+
+    used = set()
+    for t in triples:
+        for x in (t.subject, t.predicate, t.object):
+            if isinstance(x, ox.NamedNode):
+                used.add(iri(x.value).partition(":")[0])
+            if isinstance(x, ox.Literal) and x.datatype is not None:
+                used.add(iri(x.datatype.value).partition(":")[0])
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items()) if p in used]
+    rdf_type = PREFIXES["rdf"] + "type"
+    blocks: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        s = term(t.subject)
+        p = "a" if t.predicate.value == rdf_type else iri(t.predicate.value)
+        blocks.setdefault(s, {}).setdefault(p, []).append(term(t.object))
+    for s in sorted(blocks):
+        preds = blocks[s]
+        order = sorted(preds, key=lambda p: (p != "a", p))
+        body = " ;\n    ".join(f"{p} " + " ,\n        ".join(sorted(set(preds[p]))) for p in order)
+        lines.append(f"\n{s} {body} .")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_atomic(path: Path, content: bytes, inputs=(), field: str = "--out") -> None:

@@ -101,3 +101,28 @@ def test_property_graph_in_arcadedb(kg, tmp_path):
         assert "2529" in {g["x"] for g in got}
     finally:
         db.close()
+
+
+@pytest.mark.slow
+def test_turtle_read_by_two_independent_parsers(built):
+    """build/talentkg.ttl: no backslash-escaped local names; rdflib and Oxigraph read the N-Triples' triples."""
+    import re
+
+    import rdflib
+
+    out, _ = built
+    text = (out / "talentkg.ttl").read_text(encoding="utf-8")
+    assert not re.search(r"\b[A-Za-z][\w-]*:[^\s\"<>]*\\", text)  # no `tkd:authority\/bj-hrssb`
+    assert "@prefix tkd-authority: <https://w3id.org/talentkg/id/authority/> ." in text
+    nt = {q.triple for q in ox.parse(path=str(out / "talentkg.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    assert {q.triple for q in ox.parse(path=str(out / "talentkg.ttl"), format=ox.RdfFormat.TURTLE)} == nt
+    g = rdflib.Graph()
+    g.parse(str(out / "talentkg.ttl"), format="turtle")
+
+    def term(x):
+        if isinstance(x, rdflib.URIRef):
+            return ox.NamedNode(str(x))
+        if x.language:
+            return ox.Literal(str(x), language=x.language)
+        return ox.Literal(str(x), datatype=ox.NamedNode(str(x.datatype))) if x.datatype else ox.Literal(str(x))
+    assert {ox.Triple(term(s), term(p), term(o)) for s, p, o in g} == nt
