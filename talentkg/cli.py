@@ -287,11 +287,12 @@ def catalogue_import(file, out):
 @click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "graphml", "neo4j"]), required=True)
 @click.option("--out", required=True, type=click.Path())
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
-def export(fmt, out, graph):
-    """Export the graph: RDF formats, GraphML (Gephi), or neo4j-admin import CSVs + Cypher."""
+@click.option("--schema/--no-schema", default=False, show_default=True, help="GraphML: include the ontology's classes and properties (data only by default).")
+def export(fmt, out, graph, schema):
+    """Export the graph: RDF formats, JSON-LD (compacted), GraphML (Gephi, igraph), or neo4j-admin import CSVs + Cypher."""
     from talentkg.exports import export as do_export
 
-    paths = do_export(_kg(graph).store, fmt, Path(out))
+    paths = do_export(_kg(graph).store, fmt, Path(out), schema=schema)
     click.echo("written " + ", ".join(str(p) for p in paths))
 
 

@@ -119,7 +119,7 @@ def _kind(values: list) -> str:
     return "string"
 
 
-def to_networkx(store: ox.Store, classes: list[str] | None = None, include_literals: bool = False):
+def to_networkx(store: ox.Store, classes: list[str] | None = None, include_literals: bool = False, schema: bool = True):
     """A networkx MultiDiGraph of the default graph (nodes: IRIs with labels and types; edges: object properties).
 
     ``classes`` keeps only nodes of those classes (local names, e.g. ``["PolicyDocument", "Jurisdiction"]``);
@@ -127,7 +127,8 @@ def to_networkx(store: ox.Store, classes: list[str] | None = None, include_liter
     """
     import networkx as nx
 
-    pg = PropertyGraph(default_triples(store), set(classes) if classes else None)
+    triples = default_triples(store)
+    pg = PropertyGraph(triples if schema else data_triples(triples), set(classes) if classes else None)
     g = nx.MultiDiGraph()
     for uri, labels in sorted(pg.labels.items()):
         props = pg.node_properties(uri)
@@ -228,20 +229,118 @@ def _cypher_value(v) -> str:
     raise TypeError(type(v))
 
 
-def export(store: ox.Store, fmt: str, out: Path) -> list[Path]:
+# ---------------------------------------------------------------- JSON-LD (compacted)
+CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+
+
+def jsonld_context() -> dict:
+    from talentkg.resources import ONTOLOGY_FILE
+
+    path = ONTOLOGY_FILE.parent / "context.jsonld"
+    return json.loads((path if path.exists() else CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
+
+
+def compact_jsonld(triples: list[ox.Triple]) -> bytes:
+    """JSON-LD compacted with the published context (ontology/context.jsonld, embedded): one node
+    object per subject, CURIEs for keys, ``@id`` and ``@type``; literal lexical forms kept exactly."""
+    ctx = jsonld_context()
+    by_ns = sorted(((ns, p) for p, ns in ctx.items() if isinstance(ns, str)), key=lambda x: -len(x[0]))
+
+    def curie(iri: str) -> str:
+        for ns, p in by_ns:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
+                return f"{p}:{iri[len(ns):]}"
+        return iri
+
+    nodes: dict[str, dict] = {}
+    for t in triples:
+        node = nodes.setdefault(t.subject.value, {"@id": curie(t.subject.value)})
+        o = t.object
+        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            node.setdefault("@type", []).append(curie(o.value))
+            continue
+        if isinstance(o, ox.NamedNode):
+            v: object = {"@id": curie(o.value)}
+        elif o.language:
+            v = {"@value": o.value, "@language": o.language}
+        elif o.datatype.value == XSD + "string":
+            v = o.value
+        else:
+            v = {"@value": o.value, "@type": curie(o.datatype.value)}
+        node.setdefault(curie(t.predicate.value), []).append(v)
+    graph = []
+    for key in sorted(nodes):
+        node = nodes[key]
+        graph.append({k: (sorted(v, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)) if isinstance(v, list) else v)
+                      for k, v in sorted(node.items(), key=lambda kv: (kv[0] not in ("@id", "@type"), kv[0]))})
+    doc = {"@context": ctx, "@graph": graph}
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- GraphML
+SCHEMA_LABELS = {"Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "FunctionalProperty",
+                 "TransitiveProperty", "SymmetricProperty", "InverseFunctionalProperty", "AsymmetricProperty",
+                 "IrreflexiveProperty", "ReflexiveProperty", "Restriction", "NodeShape", "PropertyShape"}
+
+
+def data_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples about data: without the classes, properties and ontology header (and edges to them)."""
+    schema = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+              and local_name(t.object.value) in SCHEMA_LABELS and t.object.value.startswith(LABEL_NAMESPACES + (PREFIXES["rdfs"], PREFIXES["sh"]))}
+    return [t for t in triples if t.subject.value not in schema
+            and not (isinstance(t.object, ox.NamedNode) and t.object.value in schema and t.predicate.value != RDF_TYPE)]
+
+
+def _graphml_types(g) -> None:
+    """One type per attribute name (igraph and Gephi need it): integers stay integers, a number column is
+    double only where a value is fractional, any other mix becomes text."""
+    def unify(items):
+        values: dict[str, list] = defaultdict(list)
+        for d in items:
+            for k, v in d.items():
+                values[k].append(v)
+        for k, vals in values.items():
+            if all(isinstance(v, bool) for v in vals):
+                continue
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+                integral = all(float(v).is_integer() for v in vals)
+                conv = (lambda v: int(v)) if integral else (lambda v: float(v))
+            else:
+                def conv(v):
+                    if isinstance(v, bool):
+                        return "true" if v else "false"
+                    if isinstance(v, float) and v.is_integer():
+                        return str(int(v))
+                    return str(v)
+            for d in items:
+                if k in d:
+                    d[k] = conv(d[k])
+    unify([d for _, d in g.nodes(data=True)])
+    unify([d for _, _, d in g.edges(data=True)])
+
+
+def graphml(store: ox.Store, schema: bool = False) -> bytes:
+    import networkx as nx
+
+    g = _graphml_clean(to_networkx(store, include_literals=True, schema=schema))
+    _graphml_types(g)
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, named_key_ids=True)
+    return buf.getvalue()
+
+
+def export(store: ox.Store, fmt: str, out: Path, schema: bool = False) -> list[Path]:
     triples = default_triples(store)
+    if fmt == "jsonld":
+        write_atomic(out, compact_jsonld(triples))
+        return [out]
     if fmt in RDF_FORMATS:
         rdf_format, _ = RDF_FORMATS[fmt]
         kw = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml") else {}
         write_atomic(out, ox.serialize(triples, format=rdf_format, **kw))
         return [out]
     if fmt == "graphml":
-        import networkx as nx
-
-        g = _graphml_clean(to_networkx(store, include_literals=True))
-        buf = io.BytesIO()
-        nx.write_graphml(g, buf)
-        write_atomic(out, buf.getvalue())
+        write_atomic(out, graphml(store, schema=schema))
         return [out]
     if fmt == "neo4j":
         out.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -26,7 +27,7 @@ def test_graphml_loads_in_networkx(kg, tmp_path):
     import networkx as nx
 
     out = tmp_path / "g.graphml"
-    export(kg.store, "graphml", out)
+    export(kg.store, "graphml", out, schema=True)
     g = nx.read_graphml(out)
     pg = PropertyGraph(default_triples(kg.store))
     assert g.number_of_nodes() == len(pg.labels) > 3500
@@ -35,6 +36,52 @@ def test_graphml_loads_in_networkx(kg, tmp_path):
     assert "PrefectureCity" in g.nodes[GZ]["types"]
     entry = g.nodes["https://w3id.org/talentkg/id/catalogue-entry/GZ2025-R001"]
     assert entry["label_en"] == "AWS Certified Cloud Practitioner" and entry["countryRegion"] == "US"
+
+
+def test_graphml_read_by_igraph_and_networkx(kg, tmp_path):
+    """Data only by default; one key per attribute name; igraph and networkx count the same nodes and edges."""
+    import re
+
+    import igraph
+    import networkx as nx
+
+    from talentkg.exports import data_triples
+
+    out = tmp_path / "g.graphml"
+    export(kg.store, "graphml", out)
+    text = out.read_text(encoding="utf-8")
+    keys = re.findall(r'<key id="[^"]*" for="(\w+)" attr.name="([^"]*)" attr.type="(\w+)"', text)
+    assert len(keys) == len({(f, n) for f, n, _ in keys})  # one key (one type) per attribute name
+    types = {n: t for f, n, t in keys if f == "node"}
+    assert types["levelRank"] == "long" and types["ruleValue"] == "string" and types["boundInclusive"] == "boolean"
+    pg = PropertyGraph(data_triples(default_triples(kg.store)))
+    gi, gn = igraph.Graph.Read_GraphML(str(out)), nx.read_graphml(out)
+    assert gi.vcount() == gn.number_of_nodes() == len(pg.labels) > 3500
+    assert gi.ecount() == gn.number_of_edges() == len(pg.edges) + len(pg.derived)
+    assert "https://w3id.org/talentkg/ontology#SalaryStandard" not in gn  # classes only with --schema
+    assert not [n for n, d in gn.nodes(data=True) if "Class" in d["types"].split(";")]
+    rank = {d["label_en"]: d["levelRank"] for _, d in gn.nodes(data=True) if "levelRank" in d and "label_en" in d}
+    assert isinstance(rank["Assistant Engineer"], int)
+
+
+@pytest.mark.slow
+def test_jsonld_compacted_and_expanded_back(kg, tmp_path):
+    """Compacted with the published context (ontology/context.jsonld); pyld expands it back to the same triples."""
+    import json
+
+    from pyld import jsonld
+
+    out = tmp_path / "g.jsonld"
+    export(kg.store, "jsonld", out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    published = json.loads((Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == published["@context"]
+    assert {"tk", "tkd", "skos", "dcterms", "prov", "xsd"} <= set(doc["@context"])
+    gz = next(n for n in doc["@graph"] if n["@id"] == "tkd:jurisdiction/440100")
+    assert "tk:PrefectureCity" in gz["@type"] and {"@value": "广州市", "@language": "zh"} in gz["rdfs:label"]
+    nq = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    again = {q.triple for q in ox.parse(nq.encode("utf-8"), format=ox.RdfFormat.N_QUADS)}
+    assert again == set(default_triples(kg.store))
 
 
 def test_networkx_view_filters(kg):
