@@ -284,7 +284,7 @@ def catalogue_import(file, out):
 
 # ---------------------------------------------------------------- interop (issue 5)
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "graphml", "neo4j"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "owl", "graphml", "neo4j"]), required=True)
 @click.option("--out", required=True, type=click.Path())
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
 @click.option("--schema/--no-schema", default=False, show_default=True, help="GraphML: include the ontology's classes and properties (data only by default).")

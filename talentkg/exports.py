@@ -329,8 +329,82 @@ def graphml(store: ox.Store, schema: bool = False) -> bytes:
     return buf.getvalue()
 
 
+# ---------------------------------------------------------------- OWL 2 DL (RDF/XML)
+OWL = PREFIXES["owl"]
+RDFS = PREFIXES["rdfs"]
+# The OWL 2 datatype map has no xsd:date: a date D is written as the xsd:dateTime D at 00:00:00 (no time zone).
+DATE_AS_DATETIME = "T00:00:00"
+PROPERTY_KINDS = (OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty")
+
+
+def owl_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Ontology + data in OWL 2 DL: xsd:date values and ranges as xsd:dateTime at midnight; every
+    property and class used but not declared here (DCAT, VoID, Dublin Core) declared — as an
+    annotation property, or owl:Class."""
+    xsd_date, xsd_dt = ox.NamedNode(XSD + "date"), ox.NamedNode(XSD + "dateTime")
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    out = set()
+    declared: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        o = t.object
+        if isinstance(o, ox.Literal) and o.datatype == xsd_date:
+            o = ox.Literal(o.value + DATE_AS_DATETIME, datatype=xsd_dt)
+        elif o == xsd_date:
+            o = xsd_dt
+        out.add(ox.Triple(t.subject, t.predicate, o))
+        if t.predicate == rdf_type and isinstance(o, ox.NamedNode):
+            declared[t.subject.value].add(o.value)
+    builtin = (PREFIXES["rdf"], RDFS, OWL)
+    for t in triples:
+        p = t.predicate.value
+        if not p.startswith(builtin) and not declared[p] & set(PROPERTY_KINDS):
+            out.add(ox.Triple(t.predicate, rdf_type, ox.NamedNode(OWL + "AnnotationProperty")))
+        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(builtin) \
+                and OWL + "Class" not in declared[t.object.value]:
+            out.add(ox.Triple(t.object, rdf_type, ox.NamedNode(OWL + "Class")))
+    return sorted(out, key=str)
+
+
+def owl_profile_problems(triples: list[ox.Triple]) -> list[str]:
+    """A structural OWL 2 DL check of the RDF: datatypes in the OWL 2 datatype map; every property
+    declared as exactly one of object / datatype / annotation property; object properties with IRI
+    values only, datatype properties with literals only; every class used declared."""
+    allowed = {XSD + n for n in ("string", "anyURI", "decimal", "integer", "boolean", "dateTime", "dateTimeStamp", "double",
+                                 "float", "int", "long", "nonNegativeInteger", "positiveInteger", "normalizedString", "token",
+                                 "language", "Name", "NCName", "NMTOKEN", "hexBinary", "base64Binary", "short", "byte",
+                                 "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+    allowed |= {PREFIXES["rdf"] + "PlainLiteral", PREFIXES["rdf"] + "XMLLiteral", RDFS + "Literal", OWL + "real", OWL + "rational"}
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            kinds[t.subject.value].add(t.object.value)
+    problems = []
+    builtin = (PREFIXES["rdf"], RDFS, OWL)
+    for t in triples:
+        o, p = t.object, t.predicate.value
+        if isinstance(o, ox.Literal) and o.language is None and o.datatype.value not in allowed:
+            problems.append(f"datatype not in the OWL 2 datatype map: {o}")
+        if p.startswith(builtin):
+            continue
+        k = kinds[p] & set(PROPERTY_KINDS)
+        if len(k) != 1:
+            problems.append(f"{p} declared as {sorted(k) or 'nothing'}")
+        elif OWL + "ObjectProperty" in k and not isinstance(o, ox.NamedNode):
+            problems.append(f"object property {p} with a literal value {o}")
+        elif OWL + "DatatypeProperty" in k and not isinstance(o, ox.Literal):
+            problems.append(f"datatype property {p} with an IRI value {o}")
+    for t in triples:
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(builtin) \
+                and OWL + "Class" not in kinds[t.object.value]:
+            problems.append(f"class not declared: {t.object.value}")
+    return sorted(set(problems))
+
+
 def export(store: ox.Store, fmt: str, out: Path, schema: bool = False) -> list[Path]:
     triples = default_triples(store)
+    if fmt == "owl":
+        write_atomic(out, ox.serialize(owl_triples(triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES))
+        return [out]
     if fmt == "jsonld":
         write_atomic(out, compact_jsonld(triples))
         return [out]

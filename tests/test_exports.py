@@ -173,3 +173,36 @@ def test_turtle_read_by_two_independent_parsers(built):
             return ox.Literal(str(x), language=x.language)
         return ox.Literal(str(x), datatype=ox.NamedNode(str(x.datatype))) if x.datatype else ox.Literal(str(x))
     assert {ox.Triple(term(s), term(p), term(o)) for s, p, o in g} == nt
+
+
+def test_owl_export_is_owl2_dl_structurally(kg, tmp_path):
+    """`export --format owl`: RDF/XML of ontology + data; dates as xsd:dateTime at midnight (the OWL 2
+    datatype map has no xsd:date); the structural DL check finds nothing, while the plain graph fails it."""
+    from talentkg.exports import owl_profile_problems
+
+    assert any("XMLSchema#date>" in p for p in owl_profile_problems(default_triples(kg.store)))
+    out = tmp_path / "g.owl"
+    export(kg.store, "owl", out)
+    triples = [q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.RDF_XML)]
+    assert owl_profile_problems(triples) == []
+    std = ox.NamedNode("https://w3id.org/talentkg/id/salary-standard/guangzhou-2023")
+    dated = {str(t.object) for t in triples if t.subject == std and t.predicate.value.endswith("#validFrom")}
+    assert not dated or all("XMLSchema#dateTime>" in d and "T00:00:00" in d for d in dated)
+    assert any(t.object == ox.Literal("2017-04-01T00:00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")) for t in triples)
+
+
+@pytest.mark.slow
+def test_owl_export_opened_by_owlready2_and_consistent_for_hermit(kg, tmp_path):
+    import owlready2
+
+    out = tmp_path / "g.owl"
+    export(kg.store, "owl", out)
+    world = owlready2.World()
+    onto = world.get_ontology(out.as_uri()).load()
+    entry = world["https://w3id.org/talentkg/ontology#CatalogueEntry"]
+    assert len(list(entry.instances())) >= 170
+    gz = world["https://w3id.org/talentkg/id/jurisdiction/440100"]
+    assert "PrefectureCity" in {c.name for c in gz.is_a}
+    with onto:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)  # raises if inconsistent
+    assert list(world.inconsistent_classes()) == []
