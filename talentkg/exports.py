@@ -12,7 +12,7 @@ Property-graph mapping (the neosemantics convention; see docs/EXPORTS.md):
 - two derived relationships make common paths one hop: ``recognises`` from a permit recognition's
   ``fromJurisdiction`` to its ``toJurisdiction`` (property ``via`` = the rule's IRI), and
   ``correspondsTo`` from a NOC 2022 unit to an ISCO-08 unit group that a catalogue entry links
-  both to (``via`` = the entry's IRI).
+  both to (``via`` = the entries' IRIs, joined with `` | ``); each derived relationship is created once.
 """
 from __future__ import annotations
 
@@ -83,7 +83,11 @@ class PropertyGraph:
                 for n in (o for o in occ if "/noc2022/" in o):
                     for i in (o for o in occ if "/isco08/" in o):
                         self.derived.append((n, "correspondsTo", i, node))
-        self.derived = sorted(set(self.derived))
+        # one derived relationship per (source, type, target): ``via`` lists every fact it comes from
+        vias: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        for src, typ, dst, via in self.derived:
+            vias[(src, typ, dst)].add(via)
+        self.derived = [(src, typ, dst, " | ".join(sorted(v))) for (src, typ, dst), v in sorted(vias.items())]
         if classes:
             keep = {n for n, ls in self.labels.items() if ls & classes}
             self.labels = defaultdict(set, {n: ls for n, ls in self.labels.items() if n in keep})

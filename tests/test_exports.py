@@ -98,6 +98,11 @@ def test_neo4j_files(kg, tmp_path):
     assert "monthlyAmount:double" in header and "levelRank:long" in header
     rels = list(csv.DictReader((tmp_path / "relationships.csv").open(encoding="utf-8")))
     assert {"parentJurisdiction", "correspondingTitleLevel", "recognises", "correspondsTo"} <= {r[":TYPE"] for r in rels}
+    derived = [(r[":START_ID"], r[":TYPE"], r[":END_ID"]) for r in rels if r[":TYPE"] in ("recognises", "correspondsTo")]
+    assert len(derived) == len(set(derived))  # created once, not once per catalogue entry
+    # NOC 2-02-38-04 → ISCO 2529 comes from several catalogue entries: one relationship naming them all
+    via = [r["via"] for r in rels if r[":TYPE"] == "correspondsTo" and r[":START_ID"].endswith("/noc2022/2-02-38-04") and r[":END_ID"].endswith("/isco08/2529")]
+    assert len(via) == 1 and via[0].count("catalogue-entry/") >= 1
     script = (tmp_path / "talentkg.cypher").read_text(encoding="utf-8")
     assert script.count("CREATE (n:Resource") > 10 and "CREATE (a)-[:recognises {via: row.via}]->(b)" in script
 
