@@ -221,6 +221,7 @@ def bench_batch(sizes: list[int], workdir: Path, mixes=("reference", "synthetic"
                 out.append({"applicants": n, "mix": mix, "workers": wk or os.cpu_count(), "wall_s": wall, "per_s": n / wall,
                             "us_per_applicant": wall / n * 1e6, "peak_mb": rss, "bare_s": bare_s, "bare_peak_mb": bare_mb,
                             "ratio_to_bare": wall / bare_s})
+                print("batch", out[-1], file=sys.stderr, flush=True)  # kept even if a later step fails
             (workdir / f"results_{n}.csv").unlink(missing_ok=True)
             src.unlink()
     return out
