@@ -126,6 +126,8 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     for f in ("teaching_certificate", "education_degree"):  # boolean shorthands for two waiver conditions
         if f in p and _bool(f, p[f]):
             waivers.add(f)
+    if "waiver_conditions" in p:  # the applicant said which waiver conditions they hold (possibly none)
+        add("waiverConditionsDeclared", _lit("true", "boolean"))
     for waiver in sorted(waivers):
         add("holdsWaiverCondition", ox.NamedNode(TKD + "waiver/" + waiver))
     if "postdoctoral_research" in p:

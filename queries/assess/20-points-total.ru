@@ -1,11 +1,18 @@
 # title: Points total of every applicant (assessment step 2)
-# question_en: What is each applicant's points total, and is it complete?
-# question_zh: 每位申请人的积分总分是多少？要素是否齐全？
-# clause: 2017 standard A-VI / B-VI compare the total with 85 and 60 (step 3). A declared total
-#   (profile field `points`) is used as given; otherwise the factor scores are summed.
+# question_en: What is each applicant's points total, is it complete, and do a declared total and the factors agree?
+# question_zh: 每位申请人的积分总分是多少？要素是否齐全？申报总分与各要素得分是否一致？
+# clause: 2017 standard A-VI / B-VI compare the total with the minimum points (step 3). With only a
+#   declared total (profile field `points`) it is used as given; with only `points_factors` the
+#   factor scores are summed (incomplete when a required factor is missing: a lower bound).
+#   With both, they must agree: a complete sum that differs from the declared total, or an
+#   incomplete sum already above it, is a conflict — no total is written, both figures are kept
+#   (tk:declaredPoints, tk:summedPoints) and the points routes are undetermined (32-points-routes.ru);
+#   never one picked silently. An incomplete sum at or below the declared total agrees with it.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete } }
+INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete ; tk:summedPoints ?summed ; tk:pointsConflict ?conflict .
+} }
 WHERE {
   GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
     ?app a tk:Applicant .
@@ -17,6 +24,8 @@ WHERE {
     } GROUP BY ?app
   }
   FILTER(BOUND(?declared) || BOUND(?summed))
-  BIND(COALESCE(?declared, ?summed) AS ?total)
-  BIND(BOUND(?declared) || COALESCE(?anyMissing, 1) = 0 AS ?complete)
+  BIND(COALESCE(?anyMissing, 1) = 0 AS ?sumComplete)
+  BIND(BOUND(?declared) && BOUND(?summed) && ((?sumComplete && ?summed != ?declared) || (!?sumComplete && ?summed > ?declared)) AS ?conflict)
+  BIND(IF(?conflict, ?unbound, COALESCE(?declared, ?summed)) AS ?total)
+  BIND(IF(?conflict, ?unbound, BOUND(?declared) || ?sumComplete) AS ?complete)
 }
