@@ -110,10 +110,21 @@ def _python(lit: ox.Literal):
         return float(lit.value)
     if dt == XSD + "boolean":
         return lit.value == "true"
+    if dt == XSD + "date":
+        import datetime
+
+        try:
+            return datetime.date.fromisoformat(lit.value)
+        except ValueError:
+            return lit.value
     return lit.value
 
 
 def _kind(values: list) -> str:
+    import datetime
+
+    if all(isinstance(v, datetime.date) for v in values):
+        return "date"
     if all(isinstance(v, bool) for v in values):
         return "boolean"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -220,6 +231,10 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
 
 
 def _cypher_value(v) -> str:
+    import datetime
+
+    if isinstance(v, datetime.date):
+        return f"date('{v.isoformat()}')"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):

@@ -113,44 +113,40 @@ def test_cli_export(tmp_path):
 
 
 @pytest.mark.slow
-def test_property_graph_in_arcadedb(kg, tmp_path):
-    """Load the neo4j-admin CSVs into ArcadeDB (embedded, openCypher) and walk the paths analysts use."""
+def test_cypher_script_runs_unchanged_in_arcadedb(kg, tmp_path):
+    """talentkg.cypher, statement by statement as written, in ArcadeDB (embedded, openCypher): labels,
+    typed properties (dates are date() values), and the paths analysts use."""
     arcadedb = pytest.importorskip("arcadedb_embedded")
     export(kg.store, "neo4j", tmp_path / "neo")
-    nodes = list(csv.reader((tmp_path / "neo" / "nodes.csv").open(encoding="utf-8")))
-    header, nodes = nodes[0], nodes[1:]
+    script = (tmp_path / "neo" / "talentkg.cypher").read_text(encoding="utf-8")
+    statements = [line.rstrip().removesuffix(";") for line in script.splitlines() if line.strip() and not line.startswith("//")]
+    nodes = list(csv.reader((tmp_path / "neo" / "nodes.csv").open(encoding="utf-8")))[1:]
     rels = list(csv.DictReader((tmp_path / "neo" / "relationships.csv").open(encoding="utf-8")))
-    label_col = {h.split(":")[0]: i for i, h in enumerate(header)}
     db = arcadedb.create_database(str(tmp_path / "arcade"))
     try:
-        db.command("sql", "CREATE VERTEX TYPE Resource")
-        db.command("sql", "CREATE PROPERTY Resource.uri STRING")
-        db.command("sql", "CREATE INDEX ON Resource (uri) UNIQUE")
-        for t in sorted({r[":TYPE"] for r in rels}):
-            db.command("sql", f"CREATE EDGE TYPE `{t}`")
-        rows = [{"uri": n[0], "labels": n[1], "label_en": n[label_col["label_en"]], "notation": n[label_col["notation"]]} for n in nodes]
-        for i in range(0, len(rows), 5000):
+        for st in statements:
             with db.transaction():
-                db.command("opencypher", "UNWIND $rows AS row CREATE (n:Resource) SET n = row", {"rows": rows[i:i + 5000]})
-        by_type: dict[str, list] = {}
-        for r in rels:
-            by_type.setdefault(r[":TYPE"], []).append({"s": r[":START_ID"], "o": r[":END_ID"]})
-        for t, items in by_type.items():
-            for i in range(0, len(items), 5000):
-                with db.transaction():
-                    db.command("opencypher", f"UNWIND $rows AS row MATCH (a:Resource {{uri: row.s}}), (b:Resource {{uri: row.o}}) CREATE (a)-[:`{t}`]->(b)",
-                               {"rows": items[i:i + 5000]})
+                db.command("opencypher", st)
 
-        def one(q, **params):
-            return [r.to_dict() if hasattr(r, "to_dict") else {k: r.get(k) for k in ("c", "x", "y")} for r in db.query("opencypher", q, params)]
+        def one(q, *cols, **params):
+            return [{c: r.get(c) for c in cols} for r in db.query("opencypher", q, params)]
 
-        assert one("MATCH (n:Resource) RETURN count(n) AS c")[0]["c"] == len(nodes)
-        assert one("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"] == len(rels)
-        assert one("MATCH (a:Resource {uri: $gz})-[:recognises]->(b:Resource {uri: $fs}) RETURN count(*) AS c", gz=GZ, fs=FS)[0]["c"] == 1
-        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:correspondingTitleLevel]->(l:Resource) RETURN l.label_en AS x")
+        assert one("MATCH (n:Resource) RETURN count(n) AS c", "c")[0]["c"] == len(nodes)
+        assert one("MATCH ()-[r]->() RETURN count(r) AS c", "c")[0]["c"] == len(rels)
+        assert one("MATCH (n:CatalogueEntry) RETURN count(n) AS c", "c")[0]["c"] == 170
+        assert one("MATCH (n:PrefectureCity {uri: $gz}) RETURN n.label_zh AS x", "x", gz=GZ)[0]["x"] == "广州市"
+        got = one("MATCH (n:Resource {uri: $c}) RETURN n.validFrom AS d, n.validFrom.year AS y", "d", "y",
+                  c="https://w3id.org/talentkg/id/criterion/std2017-A-I")[0]
+        assert str(got["d"]) == "2017-04-01" and got["y"] == 2017  # a date() value, not a string
+        got = one("MATCH (n:TitleLevel) WHERE n.levelRank > 0 RETURN min(n.levelRank) AS x", "x")[0]["x"]
+        assert isinstance(got, int)
+        assert one("MATCH (a:Resource {uri: $gz})-[:recognises]->(b:Resource {uri: $fs}) RETURN count(*) AS c", "c", gz=GZ, fs=FS)[0]["c"] == 1
+        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:correspondingTitleLevel]->(l:Resource) RETURN l.label_en AS x", "x")
         assert got[0]["x"] == "Assistant Engineer"
-        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:relatedOccupation]->(n:Resource {notation: '2-02-38-04'})-[:correspondsTo]->(i:Resource) RETURN i.notation AS x")
+        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:relatedOccupation]->(n:Resource {notation: '2-02-38-04'})-[:correspondsTo]->(i:Resource) RETURN i.notation AS x", "x")
         assert "2529" in {g["x"] for g in got}
+        dup = one("MATCH (a)-[r:correspondsTo]->(b) WITH a, b, count(r) AS n WHERE n > 1 RETURN count(*) AS c", "c")
+        assert dup[0]["c"] == 0  # derived relationships created once
     finally:
         db.close()
 
