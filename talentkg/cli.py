@@ -462,5 +462,26 @@ def fact_add(table, values, data):
         click.echo(f"written {p}")
 
 
+# ---------------------------------------------------------------- changes (issue 16)
+@main.command()
+@click.option("--from", "from_date", required=True, help="The earlier date, YYYY-MM-DD (a change on this day is not counted).")
+@click.option("--to", "to_date", required=True, help="The later date, YYYY-MM-DD (a change on this day is counted).")
+@click.option("--city", help="A city or jurisdiction (name, 中文名 or code): its facts, its districts' and those above it.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+def changes(from_date, to_date, city, fmt, graph):
+    """What changed between two dates: standards, thresholds, rules, recognitions, documents — with sources.
+
+    The same as `talentkg query changes -p from_date=… -p to_date=… [-p city=…]`."""
+    kg = _kg(graph)
+    params = {"from_date": from_date, "to_date": to_date, "city": city}
+    res = kg._run("changes", {k: v for k, v in params.items() if v})
+    columns = [v.value for v in res.variables]
+    rows = kg.rows("changes", **{k: v for k, v in params.items() if v})
+    if rows and "origin" in rows[0]:
+        columns.append("origin")
+    _emit(rows, columns, fmt)
+
+
 if __name__ == "__main__":
     main()
