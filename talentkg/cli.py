@@ -41,6 +41,15 @@ def _overlay_dirs():
     return overlay_dirs(list(given) if given else None)
 
 
+def _json_number(o):
+    """Decimals in outcome values (e.g. a computed candidate 10951.5) written as JSON numbers."""
+    from decimal import Decimal
+
+    if isinstance(o, Decimal):
+        return int(o) if o == o.to_integral_value() else float(o)
+    raise TypeError(f"{type(o).__name__} is not JSON serializable")
+
+
 def _kg(graph: str | None, catalogue: str | None = None):
     from talentkg.kg import KnowledgeGraph
 
@@ -229,7 +238,7 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
 
         click.echo(explain_for_cli(kg, result, data, lang), nl=False)
         return
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=_json_number))
 
 
 def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):

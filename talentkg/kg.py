@@ -124,11 +124,12 @@ class KnowledgeGraph:
         told apart — pass such figures as Decimal or str (the CLI reads JSON numbers as Decimal)."""
         from talentkg.assess import assess_profiles
 
+        from talentkg.candidates import add_candidates  # undetermined salary routes: candidate figures (issue 16)
         from talentkg.origins import annotate_result
 
-        if isinstance(profile, list):
-            return [annotate_result(r, self.origins) for r in assess_profiles(self, profile)]
-        return annotate_result(assess_profiles(self, [profile])[0], self.origins)
+        profiles = profile if isinstance(profile, list) else [profile]
+        results = [annotate_result(add_candidates(self, p, r), self.origins) for p, r in zip(profiles, assess_profiles(self, profiles))]
+        return results if isinstance(profile, list) else results[0]
 
     def compare(self, table, d1: str, d2: str):
         """A roster (DataFrame or list of row dicts, batch columns) on two dates: ``.people``, ``.changes``, ``.summary``.
