@@ -9,8 +9,11 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pyoxigraph as ox
+
+from talentkg import messages
 
 from talentkg.namespaces import APPLICANTS_GRAPH
 from talentkg.profile import Vocabulary, profile_quads
@@ -116,6 +119,64 @@ def read_results(kg, store: ox.Store | None = None) -> dict[str, list[dict]]:
     return out
 
 
+# ---------------------------------------------------------------- structured outcomes
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def value(term) -> object:
+    """An outcome value as the contract wants it: int or Decimal (never float), ISO date strings,
+    booleans, strings; a thing (IRI) by its local id (e.g. ``gz-2023``, ``440100``)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        v = term.value
+        if dt.startswith(XSD) and dt[len(XSD):] in ("integer", "int", "long", "short", "decimal", "nonNegativeInteger", "positiveInteger"):
+            d = Decimal(v)
+            return int(d) if d == d.to_integral_value() else d
+        if dt == XSD + "boolean":
+            return v == "true"
+        return v
+    return term.value.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _label(sol, lab: dict, key: str) -> None:
+    en, zh = sol["value_en"], sol["value_zh"]
+    if en is not None or zh is not None:
+        lab[key] = {"en": en.value if en is not None else None, "zh": zh.value if zh is not None else None}
+
+
+def outcome_values(kg, store: ox.Store | None = None) -> dict[tuple[str, str], dict]:
+    """(applicant IRI, rule IRI) → {"code", "evaluator", "values", "labels"} for every coded outcome:
+    the outcome's own values merged over those of the per-context evaluation it shares."""
+    st = store or kg.store
+    evals: dict[str, dict] = {}
+    for sol in st.query(kg.queries["assess_evaluation_values"].text):
+        e = evals.setdefault(sol["evaluation"].value, {"values": {}, "labels": {}})
+        key = sol["key"].value
+        e["values"][key] = value(sol["value"])
+        _label(sol, e["labels"], key)
+    out: dict[tuple[str, str], dict] = {}
+    for sol in st.query(kg.queries["assess_outcome_values"].text):
+        k = (sol["applicant"].value, sol["rule"].value)
+        o = out.get(k)
+        if o is None:
+            ev = evals.get(sol["evaluation"].value, {}) if sol["evaluation"] is not None else {}
+            o = out[k] = {"code": sol["code"].value, "outcome": sol["outcome"].value,
+                          "criterion": sol["criterion"].value if sol["criterion"] is not None else k[1].rsplit("/", 1)[-1], "evaluator": sol["evaluator"].value if sol["evaluator"] is not None else None,
+                          "values": dict(ev.get("values", {})), "labels": dict(ev.get("labels", {}))}
+        if sol["key"] is not None:
+            key = sol["key"].value
+            o["values"][key] = value(sol["value"])
+            _label(sol, o["labels"], key)
+    return out
+
+
+def sentences(o: dict) -> tuple[str, str]:
+    return messages.both(o["code"], o["values"], o["labels"])
+
+
 def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dict]:
     """The batch path: the same pipeline, read back as one summary row per applicant (assess_summary.rq).
 
@@ -126,6 +187,7 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
     vocab = Vocabulary.from_store(kg.store)
     policy = list(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     summary, exemptions = {}, {}
+    coded_lines: dict[tuple[str, str], list[str]] = defaultdict(list)
     for start in range(0, len(profiles), chunk):
         store = ox.Store()
         store.bulk_extend(policy)
@@ -133,6 +195,9 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
                           for q in profile_quads(profiles[i], i, kg.binder, vocab)[1])
         run_pipeline(kg, store)
         summary.update({r["applicant"]: r for r in rows_to_dicts(store.query(kg.queries["assess_summary"].text))})
+        for (a, rule), o in outcome_values(kg, store).items():  # coded outcomes: sentences from data/messages.csv
+            if o["outcome"] in ("met", "undetermined"):
+                coded_lines[(a, o["outcome"])].append(f"{o['criterion']}: {sentences(o)[0]}")
         exemptions.update(_group(rows_to_dicts(store.query(kg.queries["assess_transfer"].text))))
         del store
     out = []
@@ -141,7 +206,8 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
         r = summary[app]
         split = lambda v: sorted(v.split(" | ")) if v else []  # noqa: E731
         out.append({"id": key, "verdict": r["verdict"], "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
-                    "reason": r["reason"], "met": split(r["met"]), "undetermined": split(r["undetermined"]),
+                    "reason": r["reason"], "met": sorted(split(r["met"]) + coded_lines[(app, "met")]),
+                    "undetermined": sorted(split(r["undetermined"]) + coded_lines[(app, "undetermined")]),
                     "recognition": split(r["recognition"]), "points_total": r["points_total"], "points_complete": r["points_complete"],
                     "document_exemptions": sorted(f"{e['document_type']}={e['status']}" for e in exemptions.get(app, [])),
                     "as_of": date, "data_version": kg.data_version})
@@ -155,6 +221,7 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
         _load(store, items)
         run_pipeline(kg, store)
         res = read_results(kg, store)
+        coded = outcome_values(kg, store)
     by = lambda rows: _group(rows)  # noqa: E731
     verdicts = {r["applicant"]: r for r in res["assess_results"]}
     routes, points, transfer, quals = by(res["assess_routes"]), by(res["assess_points"]), by(res["assess_transfer"]), by(res["assess_qualifications"])
@@ -166,14 +233,9 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
                      "verdict": v["verdict"], "reason": v["reason"], "routes": [], "not_met": [], "undetermined": []}
         recognition = []
         for r in routes.get(app, []):
-            item = {"category": r["category"], "criterion": r["criterion"] or r["rule"].rsplit("/", 1)[-1],
-                    "label_en": r["label_en"], "label_zh": r["label_zh"], "detail": r["detail"], "source": _source(r)}
-            if r["based_on"]:
-                item["based_on"] = {"fact": r["based_on"], "url": r["based_on_url"], "quote": r["based_on_quote"]}
-            bucket = {"met": "routes", "not_met": "not_met", "undetermined": "undetermined"}[r["outcome"]]
-            if bucket != "routes":
-                item["reason"] = item.pop("detail")
-            doc[bucket].append(item)
+            item = _outcome_item(r, coded.get((app, r["rule"])))
+            bucket = {"met": "routes", "not_met": "not_met", "undetermined": "undetermined", "not_applicable": "not_applicable"}[r["outcome"]]
+            doc.setdefault(bucket, []).append(item)
             if "/recognition/" in r["rule"]:
                 recognition.append({**item, "outcome": r["outcome"]})
         if app in points or v.get("points_total") is not None:
@@ -195,6 +257,23 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
         doc["data_version"] = kg.data_version
         out.append(doc)
     return out
+
+
+def _outcome_item(r: dict, coded: dict | None) -> dict:
+    """One route outcome in the contract's shape (COMMON.md): typed values beside the en/zh sentences."""
+    if coded:
+        en, zh = sentences(coded)
+        code, values, evaluator = coded["code"], coded["values"], coded["evaluator"] or r.get("evaluator")
+    else:  # a step not yet converted to message codes: its sentence as written
+        en, zh, code, values, evaluator = r["detail"], r["detail"], None, {}, r.get("evaluator")
+    item = {"criterion": r["criterion"] or r["rule"].rsplit("/", 1)[-1], "category": r["category"], "outcome": r["outcome"],
+            "evaluator": evaluator, "code": code, "values": values,
+            "label_en": r["label_en"], "label_zh": r["label_zh"], "detail": en, "detail_zh": zh, "source": _source(r)}
+    if r["outcome"] != "met":
+        item["reason"], item["reason_zh"] = en, zh
+    if r["based_on"]:
+        item["based_on"] = {"fact": r["based_on"], "url": r["based_on_url"], "quote": r["based_on_quote"]}
+    return item
 
 
 def _group(rows: list[dict]) -> dict[str, list[dict]]:
