@@ -247,12 +247,18 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
         if recognition or app in transfer:
             doc["recognition"] = recognition
             doc["document_exemptions"] = [
-                {"document_type": t["document_type"], "status": t["status"], "reason": t["reason"], "rule": t["label_en"],
+                {"document_type": t["document_type"], "status": t["status"], "reason": t["reason"], "reason_zh": t["reason_zh"],
+                 "code": t["reason_code"], "values": {k: v for k, v in (("condition", t["condition"]), ("max_days", t["max_days"]),
+                                                                     ("days", t["days_since_move"])) if v is not None},
+                 "rule": t["label_en"],
                  "source": {"document": t["document"], "quote": t["quote"], "url": t["url"]}}
                 for t in transfer.get(app, [])]
         if app in quals:
             doc["qualifications"] = [{"id": q["id"], "name_en": q["name_en"], "title_level": q["level"], "title_level_zh": q["level_zh"],
-                                      "evidence": q["evidence"], "title_is_automatic": q["title_is_automatic"]} for q in quals[app]]
+                                      "evidence": q["evidence"], "title_is_automatic": q["title_is_automatic"],
+                                      "applicability": q["applicability"], "applicability_code": q["applicability_code"],
+                                      "applicability_reason": q["applicability_reason"], "applicability_reason_zh": q["applicability_reason_zh"]}
+                                     for q in quals[app]]
         doc["as_of"] = date
         doc["data_version"] = kg.data_version
         out.append(doc)

@@ -4,32 +4,38 @@
 # clause: Guangzhou–Foshan 2026 measures "single-city approval, dual-city recognition" (一地审批、两地互认);
 #   MOHRSS 2025 notice "one-time approval, nationwide recognition" (only for unified-standard A talent:
 #   undetermined unless that condition can be checked).
-# Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
+# The decision is block recognition, the same text as the library query recognition.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
-PREFIX tkd: <https://w3id.org/talentkg/id/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
   ?app tk:routeOutcome ?node .
-  ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail .
+  ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:messageCode ?recognition_code ;
+        tk:evaluatorKind "recognition" ; tk:outcomeFromCity ?from_city ; tk:outcomeToCity ?to_city ; tk:outcomeCategory ?category ;
+        tk:outcomeCondition ?condition ; tk:outcomeDate ?date .
 } }
 WHERE {
   GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
-    ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date ; tk:previousCity ?prev ; tk:previousCategory ?cat .
+    ?app a tk:Applicant ; tk:applicationCity ?to_city ; tk:applicationDate ?date ; tk:previousCity ?from_city ; tk:previousCategory ?cat .
   }
-  ?rule a tk:PermitRecognition ; tk:fromJurisdiction ?fj ; tk:toJurisdiction ?tj ; tk:validFrom ?rvf ; tk:crossJurisdictionOnly ?cross .
-  FILTER(?rvf <= ?date)
-  FILTER NOT EXISTS { ?rule tk:validUntil ?rvu FILTER(?date > ?rvu) }
-  FILTER(!?cross || ?prev != ?city)
-  FILTER EXISTS { ?prev tk:parentJurisdiction* ?fj }
-  FILTER EXISTS { ?city tk:parentJurisdiction* ?tj }
-  FILTER NOT EXISTS { ?rule tk:appliesToCategory ?rcat FILTER(?rcat != ?cat) }
-  OPTIONAL { ?rule tk:condition ?cond }
-  ?prev rdfs:label ?prevLabel FILTER(LANG(?prevLabel) = "en")
-  ?city rdfs:label ?cityLabel FILTER(LANG(?cityLabel) = "en")
-  ?cat skos:notation ?catCode .
-  BIND(IF(BOUND(?cond), "undetermined", "met") AS ?outcome)
-  BIND(CONCAT("Category ", ?catCode, " permit issued in ", ?prevLabel, " recognised in ", ?cityLabel, " without fresh vetting",
-              IF(BOUND(?cond), CONCAT(" — only if: ", STR(?cond)), "")) AS ?detail)
+  ?cat skos:notation ?category .
+  #> block recognition
+  ?rule a tk:PermitRecognition ; tk:fromJurisdiction ?_fj ; tk:toJurisdiction ?_tj ; tk:crossJurisdictionOnly ?_cross .
+  #> block valid-on fact=?rule as=_r
+  ?rule tk:validFrom ?_r_vf .
+  FILTER(?_r_vf <= ?date)
+  FILTER NOT EXISTS { ?rule tk:validUntil ?_r_vu FILTER(?date > ?_r_vu) }
+  #< block valid-on
+  FILTER(!?_cross || ?from_city != ?to_city)
+  #> block within place=?from_city area=?_fj
+  FILTER EXISTS { ?from_city tk:parentJurisdiction* ?_fj }
+  #< block within
+  #> block within place=?to_city area=?_tj
+  FILTER EXISTS { ?to_city tk:parentJurisdiction* ?_tj }
+  #< block within
+  FILTER NOT EXISTS { ?rule tk:appliesToCategory ?_rc . ?_rc skos:notation ?_rn FILTER(?_rn != ?category) }
+  OPTIONAL { ?rule tk:condition ?condition }
+  BIND(IF(BOUND(?condition), "recognition.conditional", "recognition.met") AS ?recognition_code)
+  #< block recognition
+  BIND(IF(BOUND(?condition), "undetermined", "met") AS ?outcome)
   BIND(IRI(CONCAT(STR(?app), "/outcome/", REPLACE(STRAFTER(STR(?rule), "https://w3id.org/talentkg/id/"), "/", "-"))) AS ?node)
 }
