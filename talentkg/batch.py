@@ -140,6 +140,13 @@ class Engine:
         out: dict[int, dict] = {}
         for r in rows_to_dicts(store.query(self.kg.queries["assess_summary"].text)):
             out[int(r["applicant"].rsplit("/", 1)[1]) - 1] = r
+        from talentkg.assess import outcome_values, sentences  # coded outcomes: sentences from data/messages.csv (E1)
+
+        for (a, _rule), o in outcome_values(self.kg, store).items():
+            i = int(a.rsplit("/", 1)[1]) - 1
+            if i in out and o["outcome"] in ("met", "undetermined"):
+                line = f"{o['criterion']}: {sentences(o)[0]}"
+                out[i][o["outcome"]] = f"{out[i][o['outcome']]} | {line}" if out[i][o["outcome"]] else line
         ex: dict[int, list[str]] = {}
         for r in rows_to_dicts(store.query(self.kg.queries["assess_transfer"].text)):
             ex.setdefault(int(r["applicant"].rsplit("/", 1)[1]) - 1, []).append(f"{r['document_type']}={r['status']}")
