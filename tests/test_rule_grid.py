@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 
 TK = "https://w3id.org/talentkg/ontology#"
+pytestmark = pytest.mark.slow  # ~1–2 min on 2 cores: run by `make test`, not by the fast suite
 
 
 def _standards(kg):
