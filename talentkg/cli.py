@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -13,15 +12,58 @@ from talentkg.errors import TalentKGError
 
 def _fail(e: Exception) -> None:
     click.echo(f"error: {e}", err=True)
-    sys.exit(getattr(e, "exit_code", 1))
+    sys.exit(getattr(e, "exit_code", 2))
+
+
+REPORT_URL = "https://github.com/talentkg/talentkg/issues"
+
+
+def _os_error(e: OSError) -> str:
+    name = e.filename if e.filename is not None else ""
+    reason = e.strerror or str(e)
+    hint = {"ENOENT": "check the path", "EACCES": "check the permissions", "EISDIR": "give a file, not a folder",
+            "ENOSPC": "free some disk space", "EROFS": "write somewhere writable", "ENOTDIR": "check the path"}
+    import errno
+
+    code = errno.errorcode.get(e.errno or 0, "")
+    return f"{name}: {reason}" + (f"; {hint[code]}" if code in hint else "") if name else reason
 
 
 class Group(click.Group):
+    """Every command runs inside one error wrapper (issue 12): a user's mistake is one line and
+    exit 2 (3: a remote endpoint failed; 4: nothing to do), never a traceback; anything else is an
+    internal bug — exit 1 with a "please report" line (TALENTKG_DEBUG=1 shows the traceback)."""
+
     def invoke(self, ctx):
+        import os
+
         try:
             return super().invoke(ctx)
         except TalentKGError as e:
             _fail(e)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except RecursionError:
+            click.echo("error: the input is nested too deeply to read; flatten it", err=True)
+            sys.exit(2)
+        except UnicodeDecodeError as e:
+            click.echo(f"error: the input is not UTF-8 text (byte {e.start}); save it as UTF-8", err=True)
+            sys.exit(2)
+        except OSError as e:
+            click.echo(f"error: {_os_error(e)}", err=True)
+            sys.exit(2)
+        except Exception as e:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("TALENTKG_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+            click.echo(f"this is a bug in talentkg — please report it at {REPORT_URL} with the command you ran "
+                       "(TALENTKG_DEBUG=1 shows the details)", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=Group)
@@ -132,7 +174,12 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
         if "=" not in p:
             raise ParameterError(p, "write parameters as --param key=value")
         k, v = p.split("=", 1)
-        out[k.strip()] = v
+        k = k.strip()
+        if not k:
+            raise ParameterError(p, "the parameter has no name; write --param key=value")
+        if k in out:
+            raise ParameterError(f"--param {k}", f"given twice ({out[k]!r} and {v!r}); give each parameter once")
+        out[k] = v
     return out
 
 
@@ -166,34 +213,54 @@ def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
 @click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds, for --endpoint.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds; the query is stopped at the limit (embedded and --endpoint).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federation: the engine sends requests to other servers). Off by default.")
 @click.option("--show-sparql", is_flag=True, help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.")
 @click.option("--default-graph", "default_graph", help="For --endpoint: the named graph to query as the default graph (SPARQL protocol default-graph-uri), e.g. the graph given to `talentkg push`.")
-def query(name, params, file_, fmt, graph, endpoint, timeout, show_sparql, default_graph):
-    """Run a library query (or --file my.rq) with typed parameters."""
+def query(name, params, file_, fmt, graph, endpoint, timeout, allow_service, show_sparql, default_graph):
+    """Run a library query (or --file my.rq) with typed parameters.
+
+    --file runs SELECT, ASK (one row: boolean), CONSTRUCT and DESCRIBE (rows: subject, predicate,
+    object); an UPDATE is refused."""
     from talentkg.errors import ParameterError
 
     if not name and not file_:
         raise ParameterError("NAME", "give a query name (see `talentkg queries`) or --file my.rq")
+    if name and file_:
+        raise ParameterError("NAME", f"give a query name or --file, not both ({name!r} and {file_})")
+    if not timeout > 0:
+        raise ParameterError("--timeout", f"{timeout} is not a positive number of seconds")
     given = _parse_params(params)
     kg = _kg(graph)
+    kg.allow_service = allow_service
     target = file_ or name
     if show_sparql:  # the same binding as execution (kg.bound_text), also shown by the workbench
         click.echo(kg.bound_text(target, given), nl=False)
         return
     if endpoint:
         from talentkg.remote import remote_rows
+        from talentkg.sparqltext import check_read_only
 
-        columns, rows = remote_rows(endpoint, kg.bound_text(target, given), timeout=timeout, default_graph=default_graph)
+        text = kg.bound_text(target, given)
+        check_read_only(text, allow_service=allow_service, where=str(target))
+        columns, rows = remote_rows(endpoint, text, timeout=timeout, default_graph=default_graph)
     else:
-        res = kg._run(target, given)
-        from talentkg.terms import rows_to_dicts
+        import pyoxigraph as ox
 
-        columns = [v.value for v in res.variables]
-        rows = rows_to_dicts(res)
-        from talentkg.origins import annotate_rows  # rows naming an overlay fact say so (issue 18)
+        from talentkg.terms import plain, rows_to_dicts
 
-        rows, columns = annotate_rows(rows, columns, kg.origins)
+        res = kg._run(target, given, timeout=timeout)
+        if isinstance(res, ox.QueryBoolean):
+            columns, rows = ["boolean"], [{"boolean": bool(res)}]
+        elif isinstance(res, list):
+            columns = ["subject", "predicate", "object"]
+            rows = [{"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)} for t in res]
+        else:
+            columns = [v.value for v in res.variables]
+            rows = rows_to_dicts(res)
+            from talentkg.origins import annotate_rows  # rows naming an overlay fact say so (issue 18)
+
+            rows, columns = annotate_rows(rows, columns, kg.origins)
     _emit(rows, columns, fmt)
 
 
@@ -221,16 +288,19 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
     cannot be used (nothing written)."""
     from talentkg.errors import ParameterError
 
+    if as_of is not None:
+        as_of = as_of.strip()
+    if batch and profile:
+        raise ParameterError("PROFILE", f"give either a profile ({profile}) or --batch ({batch}), not both")
     if batch:
         _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet)
         return
+    if out:
+        raise ParameterError("--out", "only --batch writes a file; a single profile's result goes to standard output "
+                                      "(redirect it: talentkg assess p.json > result.json)")
     if not profile:
         raise ParameterError("PROFILE", "give a profile JSON file, - for stdin, or --batch applicants.csv")
-    text = sys.stdin.read() if profile == "-" else Path(profile).read_text(encoding="utf-8")
-    try:
-        data = json.loads(text, parse_float=Decimal)  # exact: 62693.99999999999999 stays below 62694
-    except json.JSONDecodeError as e:
-        raise ParameterError("profile", f"not valid JSON: {e}") from None
+    data = read_profile_json(profile)  # exact numbers: parse_float=Decimal (62693.99999999999999 stays below 62694)
     kg = _kg(graph)
     result = kg.assess(data)
     if lang:
@@ -239,6 +309,78 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
         click.echo(explain_for_cli(kg, result, data, lang), nl=False)
         return
     click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=_json_number))
+
+
+MAX_JSON_DEPTH = 100
+
+
+def read_profile_json(source: str):
+    """A profile (or a list of profiles) from a JSON file or ``-`` (stdin), checked strictly.
+
+    A UTF-8 BOM is accepted; duplicate keys, more than MAX_JSON_DEPTH levels of nesting,
+    NaN/Infinity, non-UTF-8 text, a missing file or a folder are errors naming the file; numbers
+    with a fraction are read as ``decimal.Decimal`` (no binary rounding)."""
+    import decimal
+
+    from talentkg.errors import ParameterError
+
+    name = "stdin" if source == "-" else source
+    if source == "-":
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    else:
+        p = Path(source)
+        if p.is_dir():
+            raise ParameterError(name, "is a folder; give a profile JSON file")
+        if not p.exists():
+            raise ParameterError(name, "no such file; check the path")
+        try:
+            raw = p.read_bytes()
+        except OSError as e:
+            raise ParameterError(name, f"cannot read it ({e.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParameterError(name, f"is not UTF-8 text (bad byte at offset {e.start}); save it as UTF-8") from None
+    if not text.strip():
+        raise ParameterError(name, "is empty; a profile is a JSON object such as {\"city\": \"Guangzhou\", \"application_date\": \"2024-01-01\"}")
+    depth = cur = 0
+    in_str = esc = False
+    for ch in text:  # the nesting depth, before the parser recurses
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            cur += 1
+            if cur > depth:
+                depth = cur
+                if depth > MAX_JSON_DEPTH:
+                    raise ParameterError(name, f"JSON nested more than {MAX_JSON_DEPTH} levels deep; a profile is a flat object")
+        elif ch in "]}":
+            cur -= 1
+
+    def pairs(items):
+        out = {}
+        for k, v in items:
+            if k in out:
+                raise ParameterError(f"{name}: field {k!r}", "appears twice in the same object; keep one")
+            out[k] = v
+        return out
+
+    def constant(c):
+        raise ParameterError(name, f"{c} is not a number JSON allows; give a finite number")
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_float=decimal.Decimal, parse_constant=constant)
+    except json.JSONDecodeError as e:
+        raise ParameterError(name, f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise ParameterError(name, f"JSON nested too deeply; a profile is a flat object") from None
 
 
 def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):
@@ -268,6 +410,9 @@ def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, 
                    + (f" (summary by city: {summary_out})" if summary_out else ""), err=out == "-")
         for r in changed:
             click.echo(f"  {r['city']}: {r['verdict_1']} → {r['verdict_2']}: {r['people']}", err=out == "-")
+    if report.rows == 0:
+        click.echo(f"warning: {batch} has no applicant rows (empty or header only); nothing was assessed", err=True)
+        sys.exit(4)
     if report.failed:
         sys.exit(3)
 

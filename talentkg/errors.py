@@ -3,9 +3,10 @@ from __future__ import annotations
 
 
 class TalentKGError(Exception):
-    """Base class: every user-facing error; the CLI prints it and exits non-zero."""
+    """Base class: every user-facing error; the CLI prints it on one line and exits 2
+    (exit 1 is kept for internal bugs, 3 for a failing remote endpoint)."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class DataError(TalentKGError):

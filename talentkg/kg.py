@@ -20,6 +20,11 @@ from talentkg.terms import rows_to_dicts
 
 
 class KnowledgeGraph:
+    # limits on every query (issue 12): seconds, megabytes, and SERVICE federation off
+    timeout: float | None = 30.0
+    memory_mb: int | None = 2048
+    allow_service: bool = False
+
     def __init__(self, store: ox.Store, data_version: str, overlays: list | None = None):
         self.store = store
         self.data_version = data_version
@@ -103,14 +108,31 @@ class KnowledgeGraph:
         q = self.query_file(name_or_path)
         return with_values(q.text, self.binder.bind(q, {k: v for k, v in params.items() if v is not None}))
 
-    def _run(self, name_or_path, params: dict):
-        return self.store.query(self.bound_text(name_or_path, params))
+    def _run(self, name_or_path, params: dict, timeout: float | None = None):
+        return self.run_text(self.bound_text(name_or_path, params), timeout=timeout, where=str(name_or_path))
 
-    def sparql(self, text: str):
-        """Raw SPARQL SELECT over the store, as a DataFrame."""
+    def run_text(self, text: str, timeout: float | None = None, where: str = "query"):
+        """Run read-only SPARQL under the graph's limits (``timeout``, ``memory_mb``,
+        ``allow_service``): QuerySolutions, QueryBoolean, or a list of Triples."""
+        from talentkg.querylib import run_query
+
+        return run_query(self.store, text, timeout=self.timeout if timeout is None else timeout,
+                         memory_mb=self.memory_mb, allow_service=self.allow_service, where=where)
+
+    def sparql(self, text: str, timeout: float | None = None):
+        """Raw read-only SPARQL over the store: SELECT → DataFrame; ASK → bool;
+        CONSTRUCT / DESCRIBE → DataFrame with columns subject, predicate, object (plain values).
+        An UPDATE or a SERVICE clause is refused; the query stops at ``timeout`` s."""
         import pandas as pd
 
-        result = self.store.query(text)
+        result = self.run_text(text, timeout=timeout, where="sparql")
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, list):
+            from talentkg.terms import plain
+
+            return pd.DataFrame([{"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
+                                 for t in result], columns=["subject", "predicate", "object"])
         cols = [v.value for v in result.variables]
         return pd.DataFrame(rows_to_dicts(result), columns=cols)
 

@@ -7,6 +7,8 @@ term — an IRI for a city, ``xsd:date`` for a date — through the store's init
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,14 +50,37 @@ class QueryFile:
         return [p.name for p in self.params]
 
 
+PARAM_TYPES = ("jurisdiction", "date", "integer", "decimal", "boolean", "category", "scheme", "level", "sector", "string")
 PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s+(.*?)(?:\s+—\s+(.*))?$")
 
 
+def _read_query_text(path: Path) -> str:
+    from talentkg.errors import DataError
+
+    if path.is_dir():
+        raise DataError(str(path), None, "is a folder; give a .rq file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(str(path), None, "no such query file; check the path") from None
+    except OSError as e:
+        raise DataError(str(path), None, f"cannot read it ({e.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataError(str(path), line, "is not UTF-8 text; save the query as UTF-8") from None
+
+
 def parse_query_file(path: Path) -> QueryFile:
-    text = path.read_text(encoding="utf-8")
+    from talentkg.errors import DataError
+
+    text = _read_query_text(path)
+    if "\0" in text:
+        raise DataError(str(path), text[: text.index("\0")].count("\n") + 1, "contains a NUL byte; a query is plain text")
     q = QueryFile(name=path.stem, path=path, text=text)
     last_key = None
-    for line in text.splitlines():
+    for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
         body = line[1:].strip()
@@ -66,7 +91,11 @@ def parse_query_file(path: Path) -> QueryFile:
             if key == "param":
                 pm = PARAM_LINE.match(value)
                 if not pm:
-                    raise ValueError(f"{path}: bad param line {value!r}; write: name type required|optional example — description")
+                    raise DataError(str(path), lineno, f"bad param line {value!r}; write: # param: name type required|optional example — description")
+                if pm.group(2) not in PARAM_TYPES:
+                    raise DataError(str(path), lineno, f"unknown parameter type {pm.group(2)!r}; one of: {', '.join(PARAM_TYPES)}")
+                if pm.group(1) in q.param_names:
+                    raise DataError(str(path), lineno, f"parameter {pm.group(1)!r} declared twice")
                 n, t, req, ex, desc = pm.groups()
                 q.params.append(Param(n, t, req == "required", ex.strip('"'), desc or ""))
             elif key in ("title", "question_en", "question_zh", "clause", "example"):
@@ -188,10 +217,159 @@ def values_block(bindings: dict[ox.Variable, object]) -> str:
 
 
 def with_values(text: str, bindings: dict[ox.Variable, object]) -> str:
-    """Put the VALUES block first inside the outermost WHERE group (top-level join, like initial bindings)."""
+    """Put the VALUES block first inside the query's WHERE group (top-level join, like initial
+    bindings). The group is found by tokenizing (strings, IRIs and comments skipped), so
+    ``# where {`` in a comment or ``SELECT * { … }`` without WHERE work; the result stays
+    portable SPARQL 1.1 for remote endpoints."""
     if not bindings:
         return text
-    m = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
-    if not m:
-        raise ValueError("query has no WHERE clause")
-    return text[: m.end()] + "\n  " + values_block(bindings) + "\n" + text[m.end():]
+    from talentkg.sparqltext import insert_values
+
+    return insert_values(text, values_block(bindings))
+
+
+# ---------------------------------------------------------------- safe execution (issue 12)
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MEMORY_MB = 2048
+
+
+class QueryLimitError(ParameterError):
+    """A query ran over its time or memory limit (exit 2; the message names the limit)."""
+
+
+def _vm_size() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _syntax(e: Exception, where: str) -> ParameterError:
+    return ParameterError(where, f"SPARQL syntax error: {e}; fix the query text (the position is line:column)")
+
+
+def _execute(store: ox.Store, text: str, where: str):
+    try:
+        return store.query(text)
+    except SyntaxError as e:
+        raise _syntax(e, where) from None
+
+
+def run_query(store: ox.Store, text: str, *, timeout: float | None = DEFAULT_TIMEOUT_S, memory_mb: int | None = DEFAULT_MEMORY_MB,
+              allow_service: bool = False, where: str = "query"):
+    """Run a read-only SPARQL query with a time and memory limit.
+
+    Refuses an UPDATE and (unless ``allow_service``) a SERVICE clause before running anything.
+    With a ``timeout`` (seconds) the query runs in a forked child process that is killed at the
+    limit — the engine cannot be interrupted in-process — and whose address space is capped at
+    ``memory_mb`` above the parent's; the results come back serialized and are parsed again.
+    Returns what ``pyoxigraph.Store.query`` returns: QuerySolutions (with ``.variables``),
+    QueryBoolean, or a list of Triples for CONSTRUCT/DESCRIBE."""
+    from talentkg.sparqltext import check_read_only
+
+    form = check_read_only(text, allow_service=allow_service, where=where).form
+    if timeout is not None and timeout <= 0:
+        raise ParameterError("--timeout", f"{timeout} is not a positive number of seconds")
+    if timeout is None or not hasattr(os, "fork"):
+        res = _execute(store, text, where)
+        return list(res) if isinstance(res, ox.QueryTriples) else res
+    return _run_forked(store, text, form, timeout, memory_mb, where)
+
+
+def _run_forked(store, text, form, timeout, memory_mb, where):
+    import resource
+    import select
+    import signal
+    import time
+    import warnings
+
+    r, w = os.pipe()
+    limit = _vm_size() + memory_mb * 1024 * 1024 if memory_mb else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            os.close(r)
+            if limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            try:
+                res = store.query(text)
+                if isinstance(res, ox.QueryTriples):
+                    out = b"T" + ox.serialize(list(res), format=ox.RdfFormat.N_TRIPLES)
+                else:
+                    out = b"R" + res.serialize(format=ox.QueryResultsFormat.JSON)
+            except SyntaxError as e:
+                out = b"S" + str(e).encode("utf-8", "replace")
+            except MemoryError:
+                out = b"M"
+            except BaseException as e:  # noqa: BLE001 - reported by the parent
+                out = b"E" + f"{type(e).__name__}: {e}".encode("utf-8", "replace")
+            view = memoryview(out)
+            while view:
+                n = os.write(w, view[:1 << 20])
+                view = view[n:]
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+    chunks: list[bytes] = []
+    size = 0
+    cap = memory_mb * 1024 * 1024 if memory_mb else None
+    deadline = time.monotonic() + timeout
+    killed = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                killed = "time"
+                break
+            ready, _, _ = select.select([r], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if cap and size > cap:
+                killed = "size"
+                break
+    finally:
+        os.close(r)
+        if killed:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if killed == "time":
+        raise QueryLimitError("--timeout", f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
+                                           "narrow it (LIMIT, more specific patterns) or raise --timeout")
+    if killed == "size":
+        raise QueryLimitError("--memory", f"the query's result is larger than the memory limit of {memory_mb} MB and was stopped; "
+                                          "narrow it or add LIMIT")
+    data = b"".join(chunks)
+    if not data:
+        if os.WIFSIGNALED(status) or (os.WIFEXITED(status) and os.WEXITSTATUS(status)):
+            raise QueryLimitError("--memory", f"the query was stopped: it needed more than the memory limit of {memory_mb} MB "
+                                              "(or the engine failed); narrow it or add LIMIT")
+        raise RuntimeError("the query process returned nothing")
+    kind, body = data[:1], data[1:]
+    if kind == b"S":
+        raise _syntax(body.decode("utf-8", "replace"), where)
+    if kind == b"M":
+        raise QueryLimitError("--memory", f"the query needed more than the memory limit of {memory_mb} MB and was stopped; "
+                                          "narrow it or add LIMIT")
+    if kind == b"E":
+        msg = body.decode("utf-8", "replace")
+        if msg.startswith(("OSError", "ValueError", "TypeError", "ConnectionAbortedError", "ConnectionRefusedError")):
+            raise ParameterError(where, f"the query failed: {msg}")
+        raise RuntimeError(f"the query engine failed: {msg}")
+    if kind == b"T":
+        return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
