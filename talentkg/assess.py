@@ -41,7 +41,7 @@ def validate_profiles(kg, profiles: list[dict], keep_quads: bool = True) -> list
             if len(profiles) > 1 and hasattr(e, "field"):
                 e.args = (f"profile {i + 1}: {e.args[0]}",)
             raise
-        out.append((key, str(p.get("application_date")), q if keep_quads else []))
+        out.append((key, str(p.get("application_date")).strip(), q if keep_quads else []))
     return out
 
 

@@ -126,6 +126,21 @@ def _choice(choices: tuple[str, ...], upper: bool = False) -> Callable[[str, str
     return parse
 
 
+# Traditional → simplified, for the characters that differ in the jurisdictions' Chinese names
+# (廣州 → 广州, 廈門 → 厦门 …); names are also NFKC-normalised (full-width Ｇｕａｎｇｚｈｏｕ → Guangzhou).
+TRADITIONAL = str.maketrans({"東": "东", "雲": "云", "區": "区", "華": "华", "廈": "厦", "國": "国", "壯": "壮", "寧": "宁",
+                             "爾": "尔", "島": "岛", "廣": "广", "慶": "庆", "漢": "汉", "灣": "湾", "維": "维", "肅": "肃",
+                             "蘇": "苏", "貴": "贵", "遼": "辽", "門": "门", "陝": "陕", "龍": "龙", "臺": "台", "內": "内",
+                             "別": "别", "烏": "乌", "蘭": "兰", "陽": "阳", "長": "长", "興": "兴", "寶": "宝", "濱": "滨"})
+
+
+def name_key(v: str) -> str:
+    """The lookup key of a place name: NFKC, trimmed, lower case, traditional characters simplified."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(v)).strip().lower().translate(TRADITIONAL)
+
+
 class ParameterBinder:
     """Turns ``--param key=value`` strings into typed RDF terms, using the graph for names."""
 
@@ -142,16 +157,16 @@ class ParameterBinder:
                    SELECT ?j ?code ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
             for row in self.store.query(q):
                 j = row["j"]
-                idx[row["code"].value.lower()] = j
+                idx[name_key(row["code"].value)] = j
                 label = row["label"].value
-                idx[label.lower()] = j
+                idx[name_key(label)] = j
                 if label.endswith(("市", "省")) and len(label) > 2:
-                    idx.setdefault(label[:-1].lower(), j)
+                    idx.setdefault(name_key(label[:-1]), j)
             self._jurisdictions = idx
         return self._jurisdictions
 
     def jurisdiction(self, name: str, v: str) -> ox.NamedNode:
-        key = v.strip().lower()
+        key = name_key(v)
         j = self.jurisdictions().get(key)
         if j is None:
             raise ParameterError(name, f"unknown city or jurisdiction {v!r}; give its English name (e.g. Guangzhou), Chinese name (广州) or 6-digit code (440100) — `talentkg query jurisdictions` lists them")
