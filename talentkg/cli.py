@@ -451,14 +451,17 @@ def export(fmt, out, graph, schema):
 
 
 @main.command()
-@click.option("--port", default=7878, show_default=True)
+@click.option("--port", default=7878, show_default=True, type=int, help="1–65535, or 0 for a free port (reported).")
 @click.option("--writable", is_flag=True, help="Allow SPARQL Update (read-only by default).")
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
-def serve(port, writable, graph):
+@click.option("--timeout", default=30, show_default=True, type=int, help="Seconds: Oxigraph stops a query at this limit.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (the server would send requests to other addresses). Off by default.")
+def serve(port, writable, graph, timeout, allow_service):
     """Serve the graph as a local SPARQL 1.1 endpoint (Oxigraph server) on 127.0.0.1."""
-    from talentkg.server import serve as do_serve
+    from talentkg.server import check_port, serve as do_serve
 
-    do_serve(_kg(graph).store, port=port, writable=writable)
+    check_port(port)
+    do_serve(_kg(graph).store, port=port, writable=writable, allow_service=allow_service, timeout_s=timeout)
 
 
 # ---------------------------------------------------------------- workbench (issue 15)
