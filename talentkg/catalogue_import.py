@@ -61,8 +61,10 @@ def _published() -> list[tuple[str, str, int]]:
 
 
 def import_annex(path: Path, out: Path) -> list[str]:
+    from talentkg.files import check_output
     from talentkg.graph.build import write_atomic
 
+    check_output(out, inputs=[path])  # fail early: the annex itself is never overwritten
     rows = [r for r in _read(path) if any(r)]
     if not rows:
         raise DataError(str(path), None, "the file is empty")

@@ -483,8 +483,9 @@ def workbench(port, host, graph):
 @click.option("--timeout", default=60.0, show_default=True)
 def push(endpoint, graph_iri, graph_file, timeout):
     """Upload the graph, replacing one named graph in a single request (HTTP PUT)."""
-    from talentkg.remote import push as do_push
+    from talentkg.remote import check_graph_iri, push as do_push
 
+    check_graph_iri(graph_iri)
     n = do_push(_kg(graph_file).store, endpoint, graph_iri, timeout=timeout)
     click.echo(f"pushed {n} triples to <{graph_iri}> at {endpoint}")
 

@@ -64,6 +64,8 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
     except (socket.timeout, TimeoutError):
         raise RemoteError(f"{endpoint}: no answer within {timeout} s") from None
     except urllib.error.URLError as e:
+        if isinstance(e.reason, (socket.timeout, TimeoutError)):
+            raise RemoteError(f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout)") from None
         raise RemoteError(f"{endpoint}: cannot connect ({e.reason})") from None
     except ValueError as e:  # JSON decoding
         raise RemoteError(f"{endpoint}: malformed response ({e})") from None
@@ -74,8 +76,21 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
     return cols, rows
 
 
+def check_graph_iri(graph_iri: str) -> str:
+    """An absolute IRI (scheme:rest, no spaces or <>"{}|^`\\), else a ParameterError naming --graph."""
+    import re
+
+    from talentkg.errors import ParameterError
+
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+", graph_iri or ""):
+        raise ParameterError("--graph", f"{graph_iri!r} is not an absolute IRI; give one such as https://example.org/graph/talentkg "
+                                        "(a relative name would be resolved against the endpoint)")
+    return graph_iri
+
+
 def push(store: ox.Store, endpoint: str, graph_iri: str, timeout: float = 60.0) -> int:
     """Replace ``graph_iri`` at the Graph Store Protocol ``endpoint`` with the graph, in one PUT."""
+    check_graph_iri(graph_iri)
     triples = sorted((q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())), key=str)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     sep = "&" if "?" in endpoint else "?"
@@ -90,5 +105,7 @@ def push(store: ox.Store, endpoint: str, graph_iri: str, timeout: float = 60.0) 
     except (socket.timeout, TimeoutError):
         raise RemoteError(f"{endpoint}: no answer within {timeout} s; the server keeps the previous graph unless it completed the PUT") from None
     except urllib.error.URLError as e:
+        if isinstance(e.reason, (socket.timeout, TimeoutError)):
+            raise RemoteError(f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout); the server keeps the previous graph unless it completed the PUT") from None
         raise RemoteError(f"{endpoint}: cannot connect ({e.reason})") from None
     return len(triples)
