@@ -106,8 +106,49 @@ def _column(name: str, raw: dict[str, Any]) -> ColumnSpec:
     return ColumnSpec(name=name, also=also, **raw)
 
 
+_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d{1,5})?(?:[/?#][^\s<>\"{}|\\^`]*)?")
+
+
+def _open_table(path: Path, rel: str):
+    """A data CSV as text: UTF-8 (a BOM is accepted), no NUL bytes; else a DataError naming file:line."""
+    import io
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(rel, raw[: e.start].count(b"\n") + 1, "is not UTF-8 text (GBK? UTF-16?); save the file as UTF-8") from None
+    if "\0" in text:
+        raise DataError(rel, text[: text.index("\0")].count("\n") + 1, "contains a NUL byte; remove it")
+    return io.StringIO(text, newline="")
+
+
 def load_specs(spec_path: Path) -> list[TableSpec]:
-    doc = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    try:
+        doc = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise DataError(str(spec_path), mark.line + 1 if mark else None, f"not valid YAML: {getattr(e, 'problem', None) or e}") from None
+    except UnicodeDecodeError:
+        raise DataError(str(spec_path), None, "is not UTF-8 text") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("tables"), list):
+        raise DataError(str(spec_path), None, "must be a mapping with a 'tables:' list")
+    try:
+        return _load_specs(spec_path, doc)
+    except ValueError as e:
+        raise DataError(str(spec_path), None, str(e)) from None
+    except (KeyError, TypeError) as e:
+        raise DataError(str(spec_path), None, f"a table spec lacks or mistypes {e}; each table needs name, file and iri") from None
+
+
+TABLE_KEYS = {"name", "file", "iri", "key", "class", "class_from", "columns", "constants", "ignore", "provenance", "overlay_conflict"}
+
+
+def _load_specs(spec_path: Path, doc) -> list[TableSpec]:
+    for t in doc["tables"]:
+        extra = set(t) - TABLE_KEYS if isinstance(t, dict) else set()
+        if extra:
+            raise ValueError(f"table {t.get('name')!r}: unknown spec keys {sorted(extra)}; allowed: {', '.join(sorted(TABLE_KEYS))}")
     specs = []
     for t in doc["tables"]:
         cols = {n: _column(n, c or {}) for n, c in (t.get("columns") or {}).items()}
@@ -153,7 +194,7 @@ class TableReader:
             rel = spec.file if Path(spec.file).is_absolute() else f"data/{spec.file}"
             if not path.exists():
                 raise DataError(rel, None, "file not found")
-            with path.open(encoding="utf-8", newline="") as fh:
+            with _open_table(path, rel) as fh:
                 reader = csv.DictReader(fh)
                 header = reader.fieldnames or []
                 missing = [c for c in spec.columns if c not in header]
@@ -295,7 +336,7 @@ class TableReader:
                 raise DataError(rel, line, f"{v!r} is not a boolean; write true or false", c.name)
             return Literal("true" if low in ("true", "1", "yes") else "false", datatype=NamedNode(XSD + "boolean"))
         if t == "uri":
-            if not re.match(r"^https?://\S+$", v):
+            if not _URL.fullmatch(v):
                 raise DataError(rel, line, f"{v!r} is not an http(s) URL", c.name)
             return Literal(v, datatype=NamedNode(XSD + "anyURI"))
         if t == "ref":
