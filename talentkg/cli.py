@@ -531,7 +531,12 @@ def _target_dir(data):
 
 @main.group()
 def standard():
-    """Salary standards: add a city's new standard from its notice."""
+    """Salary standards: add a city's new standard from its notice.
+
+    \b
+    Example:
+      talentkg --data my-overlay standard add --city Hangzhou --notice notice.html --dry-run
+    """
 
 
 @standard.command("add")
@@ -552,7 +557,13 @@ def standard():
 @click.option("--id", "std_id", help="Id of the new standard (default CODE-VALIDFROM).")
 def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid_until, wage_basis, statistics_year, annual,
                  monthly_base, thresholds, confidence, std_id):
-    """Extract a salary standard from a notice, check its arithmetic, write validated rows."""
+    """Extract a salary standard from a notice, check its arithmetic, write validated rows.
+
+    \b
+    Examples:
+      talentkg standard add --city 杭州 --notice notice.txt --source-url https://… --data my-overlay
+      talentkg standard add --city Hangzhou --notice notice.html --yes --dry-run
+    """
     from decimal import Decimal, InvalidOperation
 
     from talentkg import standard_add as sa
@@ -621,7 +632,12 @@ def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid
 
 @main.group()
 def fact():
-    """Any dated fact of the tables (data/tables.yaml): add validated rows."""
+    """Any dated fact of the tables (data/tables.yaml): add validated rows.
+
+    \b
+    Example:
+      talentkg fact add recognitions --set id=… --set valid_from=2026-01-01 --data my-overlay
+    """
 
 
 @fact.command("add")
@@ -629,7 +645,12 @@ def fact():
 @click.option("--set", "values", multiple=True, required=True, help="column=value; repeatable. The table's columns are in data/tables.yaml.")
 @click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/).")
 def fact_add(table, values, data):
-    """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data."""
+    """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data.
+
+    \b
+    Example:
+      talentkg fact add salary_benchmark_rules --set id=… --set jurisdiction=440100 --data my-overlay
+    """
     from talentkg import standard_add as sa
 
     row = dict(v.split("=", 1) if "=" in v else (v, "") for v in values)
