@@ -471,9 +471,14 @@ def serve(port, writable, graph):
 @main.command()
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Local address only (127.0.0.1).")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
 def workbench(port, host, graph):
-    """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only)."""
+    """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only).
+
+    \b
+    Example:
+      talentkg workbench --port 8765   # then open http://127.0.0.1:8765/
+    """
     from talentkg.web.app import serve as serve_workbench
 
     serve_workbench(port=port, host=host, graph=graph)
