@@ -673,7 +673,12 @@ def fact_add(table, values, data):
 def changes(from_date, to_date, city, fmt, graph):
     """What changed between two dates: standards, thresholds, rules, recognitions, documents — with sources.
 
-    The same as `talentkg query changes -p from_date=… -p to_date=… [-p city=…]`."""
+    The same as `talentkg query changes -p from_date=… -p to_date=… [-p city=…]`.
+
+    \b
+    Example:
+      talentkg changes --from 2023-01-01 --to 2024-12-31 --city Guangzhou
+    """
     kg = _kg(graph)
     params = {"from_date": from_date, "to_date": to_date, "city": city}
     res = kg._run("changes", {k: v for k, v in params.items() if v})

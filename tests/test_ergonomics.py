@@ -226,17 +226,6 @@ def test_dtypes_follow_declared_columns_not_the_data(kg):
     assert str(crit.machine_evaluable.dtype) == "boolean"
 
 
-def test_every_library_query_declares_its_columns(kg):
-    import re
-
-    for name, q in kg.queries.items():
-        declared = kg.column_types(name)
-        select = re.search(r"SELECT\s+(DISTINCT\s+)?(.*?)\s+WHERE", q.text, re.S | re.I).group(2)
-        names = re.findall(r"\?(\w+)(?![^()]*\))", select)
-        names = [n for n in re.findall(r"(?:^|\s)\?(\w+)", select)] + re.findall(r"AS\s+\?(\w+)\)", select)
-        assert set(names) <= set(declared), f"{name}: undeclared {set(names) - set(declared)}"
-
-
 def test_assess_dataframe_absent_values_and_timestamps(kg):
     df = pd.DataFrame({
         "id": ["a", "b", "c"],
