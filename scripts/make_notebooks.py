@@ -11,17 +11,29 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks"
 
-SETUP = """import os
+SETUP = """%matplotlib inline
+import os
 from pathlib import Path
-import matplotlib
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import pandas as pd
 from talentkg import KnowledgeGraph
 
+# Chinese labels need a CJK font (Debian: fonts-noto-cjk, in the Makefile's APT_PACKAGES); fail loudly rather than draw boxes
+CJK = next((f.name for f in font_manager.fontManager.ttflist if f.name in ("Noto Sans CJK SC", "Noto Sans CJK JP")), None)
+if CJK is None:
+    raise RuntimeError("no CJK font found (looked for 'Noto Sans CJK SC'/'Noto Sans CJK JP'): install fonts-noto-cjk (make sysdeps)")
+plt.rcParams["font.family"] = ["DejaVu Sans", CJK]
+plt.rcParams["axes.unicode_minus"] = False
+
 kg = KnowledgeGraph.load()
-FIGURES = Path(os.environ.get("TALENTKG_FIGURES") or (Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()) / "docs" / "figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
+print(kg.graph)
+# figures are shown inline; with TALENTKG_FIGURES set (the tests, `make notebooks-figures`) they are saved there too
+FIGURES = Path(os.environ["TALENTKG_FIGURES"]) if os.environ.get("TALENTKG_FIGURES") else None
+def save(fig, name):
+    if FIGURES is not None:
+        FIGURES.mkdir(parents=True, exist_ok=True)
+        fig.savefig(FIGURES / name, dpi=110, bbox_inches="tight")
 pd.set_option("display.max_colwidth", 80)"""
 
 NOTEBOOKS = {
@@ -60,7 +72,7 @@ labels = {n: d["label"][:28] for n, d in g.nodes(data=True) if any(t in d["types
 nx.draw_networkx_labels(g, pos, labels, font_size=8, ax=ax)
 ax.set_title("talentkg: documents (blue), criteria (orange), other rules (purple), categories (red), jurisdictions (green)")
 ax.axis("off")
-fig.savefig(FIGURES / "policy_linkages.png", dpi=90, bbox_inches="tight")"""),
+save(fig, "policy_linkages.png")"""),
         new_markdown_cell("## What changed when\n\nThe effective dates of the policy documents, from the graph."),
         new_code_cell("""docs = kg.sparql('''
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
@@ -84,7 +96,7 @@ for i, r in enumerate(milestones.itertuples()):
     ax.text(r.start, i + 0.25, r.title[:70], fontsize=7)
 ax.set_yticks([])
 ax.set_title("Validity of the main documents (open bars: no end date published)")
-fig.savefig(FIGURES / "timeline.png", dpi=90, bbox_inches="tight")"""),
+save(fig, "timeline.png")"""),
         new_markdown_cell("## In force on a date\n\nThe `documents_in_force` query takes supersession and lapse into account."),
         new_code_cell("""for date in ["2023-07-12", "2023-07-13", "2025-01-01", "2026-06-01"]:
     df = kg.query("documents_in_force", date=date)
@@ -106,7 +118,7 @@ fig, ax = plt.subplots(figsize=(9, 4))
 ev.plot.barh(stacked=True, ax=ax, color=["#4c72b0", "#bbbbbb"])
 ax.set_xlabel("entries")
 ax.set_title("Guangzhou 2025 catalogue by sector — evidence behind each entry (reconstruction)")
-fig.savefig(FIGURES / "catalogue_evidence.png", dpi=90, bbox_inches="tight")"""),
+save(fig, "catalogue_evidence.png")"""),
         new_markdown_cell("## Issuing countries and regions"),
         new_code_cell("""entries = kg.query("qualification_equivalents")
 entries.groupby(["country_region", "evidence"]).size().unstack(fill_value=0).sort_values("reconstructed", ascending=False)"""),
@@ -124,17 +136,22 @@ cw.groupby(["noc2022_minor", "isco08"]).entry.count().sort_values(ascending=Fals
         new_code_cell(SETUP),
         new_code_cell("""hist = kg.query("salary_history")
 hist[["city_name", "valid_from", "valid_until", "category", "monthly_threshold", "amount_status"]]"""),
-        new_code_cell("""fig, ax = plt.subplots(figsize=(11, 5))
+        new_code_cell("""from matplotlib.lines import Line2D
+fig, ax = plt.subplots(figsize=(12, 6))
+cities = sorted(hist.city_name.unique())
+colours = dict(zip(cities, plt.cm.tab10.colors))
 for (city, cat), df in hist.groupby(["city_name", "category"]):
-    df = df.sort_values("valid_from")
-    for r in df.itertuples():
-        start = pd.Timestamp(r.valid_from)
-        end = pd.Timestamp(r.valid_until) if isinstance(r.valid_until, str) else start + pd.DateOffset(months=12)
-        ax.plot([start, end], [r.monthly_threshold] * 2, lw=3, ls="-" if cat == "A" else "--")
-        ax.text(start, r.monthly_threshold + 600, f"{city} {cat}", fontsize=7)
-ax.set_ylabel("monthly threshold (CNY)")
-ax.set_title("A (solid) and B (dashed) salary thresholds; bars end at the published end or 12 months after the start")
-fig.savefig(FIGURES / "salary_thresholds.png", dpi=90, bbox_inches="tight")"""),
+    for r in df.sort_values("valid_from").itertuples():
+        start = r.valid_from
+        end = r.valid_until if pd.notna(r.valid_until) else start + pd.DateOffset(months=12)
+        ax.plot([start, end], [r.monthly_threshold] * 2, lw=3, color=colours[city], ls="-" if cat == "A" else "--")
+ax.set_ylabel("monthly threshold (CNY) 月薪标准线（元）")
+ax.set_title("A (solid) and B (dashed) salary thresholds by city 各城市A类（实线）、B类（虚线）工资标准线")
+handles = [Line2D([], [], color=colours[c], lw=3, label=c) for c in cities]
+handles += [Line2D([], [], color="black", lw=2, ls="-", label="A 类"), Line2D([], [], color="black", lw=2, ls="--", label="B 类")]
+ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="city / category 城市 / 类别")
+ax.grid(alpha=0.3)
+save(fig, "salary_thresholds.png")"""),
         new_markdown_cell("## One applicant, many dates\n\nThe same Guangzhou applicant earning RMB 65,000 a month, assessed in one batch "
                           "at dates across the standards. Undetermined where the data has no standard in force."),
         new_code_cell("""dates = ["2019-10-01", "2020-03-01", "2020-08-01", "2022-01-10", "2023-07-12", "2023-07-13", "2024-07-12", "2024-07-13", "2026-03-03"]

@@ -66,12 +66,25 @@ class Group(click.Group):
             sys.exit(1)
 
 
-@click.group(cls=Group)
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(package_name="talentkg")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="A local overlay folder of tables (same files and headers as data/) loaded on top of the packaged data; repeatable. Default: $TALENTKG_DATA.")
 def main(data_dirs):
-    """talentkg — China's foreign-talent work-permit policy as a knowledge graph."""
+    """talentkg — China's foreign-talent work-permit policy as a knowledge graph.
+
+    Which graph the commands answer from: --graph PATH, else overlays (--data / $TALENTKG_DATA,
+    on the packaged data), else $TALENTKG_GRAPH (a path, or 'packaged'), else
+    ./build/talentkg.nt when `talentkg build` has written it, else the packaged data. Table
+    output notes the graph on stderr; a stale build is reported.
+
+    \b
+    Example:
+      talentkg build && talentkg query salary_threshold -p city=Guangzhou -p date=2023-12-01
+    """
 
 
 def _overlay_dirs():
@@ -92,10 +105,20 @@ def _json_number(o):
     raise TypeError(f"{type(o).__name__} is not JSON serializable")
 
 
-def _kg(graph: str | None, catalogue: str | None = None):
+def _kg(graph: str | None, catalogue: str | None = None, note: bool = False):
+    """Load the current graph; say which on stderr (``note``), and always when the build is stale."""
+    import warnings
+
     from talentkg.kg import KnowledgeGraph
 
-    return KnowledgeGraph.load(graph, catalogue=catalogue, data=None if graph else _overlay_dirs())
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        kg = KnowledgeGraph.load(graph, catalogue=catalogue, data=None if graph else _overlay_dirs())
+    if kg.graph.stale:
+        click.echo(f"warning: {kg.graph.path} is stale — {kg.graph.stale_reason}", err=True)
+    if note and not kg.graph.stale:
+        click.echo(kg.graph.note(), err=True)
+    return kg
 
 
 # ---------------------------------------------------------------- build / validate / stats
@@ -103,12 +126,38 @@ def _kg(graph: str | None, catalogue: str | None = None):
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and violation checks (not recommended).")
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False), help="Use an imported official catalogue CSV instead of the reconstruction.")
-def build(out_dir, no_validate, catalogue):
-    """Load ontology + data, validate, write build/talentkg.nt and .ttl (atomic, deterministic)."""
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build(out_dir, no_validate, catalogue, quiet):
+    """Load ontology + data, validate, write build/talentkg.nt and .ttl (atomic, deterministic).
+
+    Also writes build/talentkg.build.json (input hash, data version, catalogue), so that every
+    later command uses this build and can tell when the data has changed since.
+
+    \b
+    Examples:
+      talentkg build
+      talentkg build --catalogue build/catalogue_official.csv
+    """
     from talentkg.graph.build import build as do_build
+    from talentkg.graphsource import write_manifest
+    from talentkg.progress import spinner
     from talentkg.stats import print_stats
 
-    res = do_build(Path(out_dir), validate=not no_validate, catalogue=Path(catalogue) if catalogue else None, overlays=_overlay_dirs())
+    cat = Path(catalogue) if catalogue else None
+    overlays = _overlay_dirs()
+    with spinner("building the graph (load, validate, write)", quiet=quiet):
+        res = do_build(Path(out_dir), validate=not no_validate, catalogue=cat, overlays=overlays)
+        if Path(out_dir, "talentkg.nt").is_file():
+            import hashlib
+
+            from talentkg.dataset import current_release
+            from talentkg.graph.build import make_store, serialize_ntriples
+            from talentkg.kg import catalogue_evidence
+
+            digest = hashlib.sha256(serialize_ntriples(res.triples)).hexdigest()[:12]
+            res.outputs.append(write_manifest(Path(out_dir), f"{current_release().version}+{digest}", cat,
+                                              catalogue_evidence(make_store(res.triples)),
+                                              overlays=[getattr(o, "path", o) for o in overlays or []]))
     print_stats(res.triples)
     t = res.timings
     click.echo(f"built {len(res.triples)} triples in {t['total']:.2f}s (load {t['load']:.2f}s, validate {t.get('validate', 0):.2f}s) → " + ", ".join(str(p) for p in res.outputs))
@@ -117,7 +166,12 @@ def build(out_dir, no_validate, catalogue):
 @main.command()
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False))
 def validate(catalogue):
-    """Validate the data and ontology (SHACL + *-violation queries) without writing anything."""
+    """Validate the data and ontology (SHACL + *-violation queries) without writing anything.
+
+    \b
+    Example:
+      talentkg validate
+    """
     from talentkg.graph.build import build as do_build
 
     res = do_build(None, validate=True, catalogue=Path(catalogue) if catalogue else None, overlays=_overlay_dirs())
@@ -125,12 +179,17 @@ def validate(catalogue):
 
 
 @main.command()
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
 def stats(graph):
-    """Counts by class, confidence and evidence flag."""
+    """Counts by class, confidence and evidence flag.
+
+    \b
+    Example:
+      talentkg stats
+    """
     from talentkg.stats import print_stats
 
-    kg = _kg(graph)
+    kg = _kg(graph, note=True)
     print_stats([q.triple for q in kg.store])
     _print_overlays(kg)
 
@@ -149,21 +208,35 @@ def _print_overlays(kg) -> None:
 
 
 # ---------------------------------------------------------------- queries
+QUERY_LIST_COLUMNS = ["name", "title", "question_en", "question_zh", "parameters", "columns", "clause", "example"]
+
+
 @main.command("queries")
-def list_queries():
-    """List the library's queries with their questions and parameters."""
-    from rich.console import Console
-    from rich.table import Table
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--columns", "columns", help="Comma-separated columns to show, of: " + ", ".join(QUERY_LIST_COLUMNS) + ".")
+@click.option("--excel", is_flag=True, help="CSV with a UTF-8 byte-order mark (Chinese opens correctly in Excel).")
+def list_queries(fmt, columns, excel):
+    """List the library's queries with their questions and parameters.
 
+    \b
+    Examples:
+      talentkg queries
+      talentkg queries --columns name,question_zh
+      talentkg queries --format json
+    """
     from talentkg.querylib import library
+    from talentkg.render import select_columns
+    from talentkg.terms import declared_columns
 
-    t = Table(title="talentkg query library", show_lines=True)
-    for c in ("name", "question", "parameters"):
-        t.add_column(c)
+    rows = []
     for q in library().values():
-        params = "\n".join(f"{p.name} ({p.type}{', required' if p.required else ''}) e.g. {p.example}" for p in q.params)
-        t.add_row(q.name, f"{q.question_en}\n{q.question_zh}", params or "—")
-    Console(width=160).print(t)
+        params = "; ".join(f"{p.name} ({p.type}{', required' if p.required else ''}) e.g. {p.example}" for p in q.params)
+        rows.append({"name": q.name, "title": q.title, "question_en": q.question_en, "question_zh": q.question_zh,
+                     "parameters": params or None, "columns": " ".join(declared_columns(q.text)) or None,
+                     "clause": q.clause, "example": q.example})
+    default = "name,question_en,question_zh,parameters" if fmt == "table" else None
+    cols = select_columns(QUERY_LIST_COLUMNS, columns or default)
+    _emit(rows, cols, fmt, excel=excel)
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -183,45 +256,85 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _emit(rows: list[dict], columns: list[str], fmt: str) -> None:
+def _emit(rows: list[dict], columns: list[str], fmt: str, *, out: str | None = None, excel: bool = False,
+          kinds: dict | None = None) -> None:
+    """Print (or write to --out) rows as a table that fits the terminal, CSV, JSON or XLSX."""
+    rows = [{c: r.get(c) for c in columns} for r in rows]
+    if fmt == "xlsx":
+        from talentkg.errors import ParameterError
+        from talentkg.xlsx import write_xlsx
+
+        if not out:
+            raise ParameterError("--out", "--format xlsx needs --out results.xlsx (or --out - for stdout)")
+        write_xlsx(out, columns, rows, kinds=kinds)
+        if out != "-":
+            click.echo(f"written {len(rows)} row(s) → {out}", err=True)
+        return
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        data = (json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
     elif fmt == "csv":
         import csv
+        import io
 
-        w = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n" if excel else "\n")
         w.writeheader()
-        for r in rows:
-            w.writerow({k: "" if v is None else v for k, v in r.items()})
-    else:
-        from rich.console import Console
-        from rich.table import Table
+        from talentkg.files import safe_row
 
-        t = Table(show_lines=False)
-        for c in columns:
-            t.add_column(c, overflow="fold")
         for r in rows:
-            t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
-        Console(width=200).print(t)
-        click.echo(f"{len(rows)} row(s)")
+            w.writerow(safe_row({k: "" if v is None else v for k, v in r.items()}))
+        data = (("\ufeff" if excel else "") + buf.getvalue()).encode("utf-8")
+    else:
+        from talentkg.render import render_table
+
+        if out and out != "-":
+            import io
+
+            buf = io.StringIO()
+            render_table(columns, rows, file=buf)
+            data = buf.getvalue().encode("utf-8")
+        else:
+            render_table(columns, rows)
+            return
+    if out and out != "-":
+        from talentkg.files import write_output
+
+        write_output(out, data)
+        click.echo(f"written {len(rows)} row(s) → {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else click.echo(data.decode("utf-8"), nl=False)
+        sys.stdout.flush()
 
 
 @main.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, help="key=value; repeatable.")
 @click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Run your own .rq file instead of a library query.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True,
+              help="table fits the terminal (long text cut with …); csv/json/xlsx carry full values.")
+@click.option("--columns", "wanted", help="Comma-separated columns to keep, in that order (e.g. category,monthly_threshold).")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to this file (atomic) instead of stdout; required for xlsx.")
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends.")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
 @click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds; the query is stopped at the limit (embedded and --endpoint).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federation: the engine sends requests to other servers). Off by default.")
 @click.option("--show-sparql", is_flag=True, help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.")
 @click.option("--default-graph", "default_graph", help="For --endpoint: the named graph to query as the default graph (SPARQL protocol default-graph-uri), e.g. the graph given to `talentkg push`.")
-def query(name, params, file_, fmt, graph, endpoint, timeout, allow_service, show_sparql, default_graph):
+def query(name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout, allow_service, show_sparql, default_graph):
     """Run a library query (or --file my.rq) with typed parameters.
 
     --file runs SELECT, ASK (one row: boolean), CONSTRUCT and DESCRIBE (rows: subject, predicate,
-    object); an UPDATE is refused."""
+    object); an UPDATE is refused.
+
+    \b
+    Examples:
+      talentkg query salary_threshold -p city=Guangzhou -p date=2023-12-01
+      talentkg query salary_history -p city=广州 --columns valid_from,category,monthly_threshold
+      talentkg query catalogue_summary --format xlsx --out catalogue.xlsx
+      talentkg query qualification_equivalents --format csv --excel --out entries.csv
+      talentkg query salary_threshold -p city=Foshan -p date=2026-06-01 --show-sparql
+    """
     from talentkg.errors import ParameterError
 
     if not name and not file_:
@@ -231,7 +344,7 @@ def query(name, params, file_, fmt, graph, endpoint, timeout, allow_service, sho
     if not timeout > 0:
         raise ParameterError("--timeout", f"{timeout} is not a positive number of seconds")
     given = _parse_params(params)
-    kg = _kg(graph)
+    kg = _kg(graph, note=fmt == "table")
     kg.allow_service = allow_service
     target = file_ or name
     if show_sparql:  # the same binding as execution (kg.bound_text), also shown by the workbench
@@ -261,7 +374,11 @@ def query(name, params, file_, fmt, graph, endpoint, timeout, allow_service, sho
             from talentkg.origins import annotate_rows  # rows naming an overlay fact say so (issue 18)
 
             rows, columns = annotate_rows(rows, columns, kg.origins)
-    _emit(rows, columns, fmt)
+    from talentkg.render import select_columns
+    from talentkg.terms import declared_columns
+
+    kinds = declared_columns(kg.query_file(target).text)
+    _emit(rows, select_columns(columns, wanted), fmt, out=out, excel=excel, kinds=kinds)
 
 
 # ---------------------------------------------------------------- assess
@@ -285,7 +402,15 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
 
     With --batch: one result row per roster row, in order. Exit 0 every row assessed; 3 some rows
     failed (listed in the error column and in OUT.errors.csv; the others are written); 2 the input
-    cannot be used (nothing written)."""
+    cannot be used (nothing written).
+
+    \b
+    Examples:
+      talentkg assess profile.json
+      echo '{"city": "Guangzhou", "application_date": "2023-12-01", "monthly_salary_rmb": 65000}' | talentkg assess -
+      talentkg assess --batch applicants.csv --out results.xlsx
+      talentkg assess --batch roster.csv --as-of 2024-07-12 --compare 2024-07-13 --out changes.csv
+    """
     from talentkg.errors import ParameterError
 
     if as_of is not None:
@@ -420,14 +545,25 @@ def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, 
 # ---------------------------------------------------------------- catalogue
 @main.group()
 def catalogue():
-    """The Guangzhou 2025 overseas-qualification catalogue."""
+    """The Guangzhou 2025 overseas-qualification catalogue.
+
+    \b
+    Examples:
+      talentkg catalogue import annex.xlsx && talentkg build --catalogue build/catalogue_official.csv
+      talentkg catalogue export --out catalogue.xlsx
+    """
 
 
 @catalogue.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", default="build/catalogue_official.csv", show_default=True, type=click.Path(dir_okay=False))
 def catalogue_import(file, out):
-    """Import the official annex (CSV or XLSX, Chinese or English headers) and compare its totals."""
+    """Import the official annex (CSV or XLSX, Chinese or English headers) and compare its totals.
+
+    \b
+    Example:
+      talentkg catalogue import annex.xlsx --out build/catalogue_official.csv
+    """
     from talentkg.catalogue_import import import_annex
 
     report = import_annex(Path(file), Path(out))
@@ -442,11 +578,21 @@ def catalogue_import(file, out):
 @click.option("--out", required=True, type=click.Path())
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
 @click.option("--schema/--no-schema", default=False, show_default=True, help="GraphML: include the ontology's classes and properties (data only by default).")
-def export(fmt, out, graph, schema):
-    """Export the graph: RDF formats, JSON-LD (compacted), GraphML (Gephi, igraph), or neo4j-admin import CSVs + Cypher."""
-    from talentkg.exports import export as do_export
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def export(fmt, out, graph, schema, quiet):
+    """Export the graph: RDF formats, JSON-LD (compacted), GraphML (Gephi, igraph), or neo4j-admin import CSVs + Cypher.
 
-    paths = do_export(_kg(graph).store, fmt, Path(out), schema=schema)
+    \b
+    Examples:
+      talentkg export --format turtle --out talentkg.ttl
+      talentkg export --format neo4j --out neo4j/
+    """
+    from talentkg.exports import export as do_export
+    from talentkg.progress import spinner
+
+    kg = _kg(graph)
+    with spinner(f"exporting {fmt} → {out}", quiet=quiet):
+        paths = do_export(kg.store, fmt, Path(out), schema=schema)
     click.echo("written " + ", ".join(str(p) for p in paths))
 
 
@@ -457,7 +603,12 @@ def export(fmt, out, graph, schema):
 @click.option("--timeout", default=30, show_default=True, type=int, help="Seconds: Oxigraph stops a query at this limit.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (the server would send requests to other addresses). Off by default.")
 def serve(port, writable, graph, timeout, allow_service):
-    """Serve the graph as a local SPARQL 1.1 endpoint (Oxigraph server) on 127.0.0.1."""
+    """Serve the graph as a local SPARQL 1.1 endpoint (Oxigraph server) on 127.0.0.1.
+
+    \b
+    Example:
+      talentkg serve --port 7878   # then: talentkg query jurisdictions --endpoint http://127.0.0.1:7878/query
+    """
     from talentkg.server import check_port, serve as do_serve
 
     check_port(port)
@@ -468,9 +619,14 @@ def serve(port, writable, graph, timeout, allow_service):
 @main.command()
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Local address only (127.0.0.1).")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
 def workbench(port, host, graph):
-    """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only)."""
+    """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only).
+
+    \b
+    Example:
+      talentkg workbench --port 8765   # then open http://127.0.0.1:8765/
+    """
     from talentkg.web.app import serve as serve_workbench
 
     serve_workbench(port=port, host=host, graph=graph)
@@ -482,7 +638,12 @@ def workbench(port, host, graph):
 @click.option("--from", "graph_file", type=click.Path(exists=True, dir_okay=False), help="A built graph file.")
 @click.option("--timeout", default=60.0, show_default=True)
 def push(endpoint, graph_iri, graph_file, timeout):
-    """Upload the graph, replacing one named graph in a single request (HTTP PUT)."""
+    """Upload the graph, replacing one named graph in a single request (HTTP PUT).
+
+    \b
+    Example:
+      talentkg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/talentkg/id/graph/policy
+    """
     from talentkg.remote import check_graph_iri, push as do_push
 
     check_graph_iri(graph_iri)
@@ -492,11 +653,21 @@ def push(endpoint, graph_iri, graph_file, timeout):
 
 @main.command()
 @click.option("--out", default="docs/ontology", show_default=True, type=click.Path(file_okay=False))
-def docs(out):
-    """Generate the ontology documentation (pyLODE) into docs/ontology/."""
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def docs(out, quiet):
+    """Generate the ontology documentation (pyLODE) into docs/ontology/.
+
+    \b
+    Example:
+      talentkg docs --out docs/ontology
+    """
     from talentkg.docs import make_docs
 
-    click.echo(f"written {make_docs(Path(out))}")
+    from talentkg.progress import spinner
+
+    with spinner("generating the ontology documentation (pyLODE)", quiet=quiet):
+        path = make_docs(Path(out))
+    click.echo(f"written {path}")
 
 
 # ---------------------------------------------------------------- standard add / fact add (issue 18)
@@ -514,7 +685,12 @@ def _target_dir(data):
 
 @main.group()
 def standard():
-    """Salary standards: add a city's new standard from its notice."""
+    """Salary standards: add a city's new standard from its notice.
+
+    \b
+    Example:
+      talentkg --data my-overlay standard add --city Hangzhou --notice notice.html --dry-run
+    """
 
 
 @standard.command("add")
@@ -535,7 +711,13 @@ def standard():
 @click.option("--id", "std_id", help="Id of the new standard (default CODE-VALIDFROM).")
 def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid_until, wage_basis, statistics_year, annual,
                  monthly_base, thresholds, confidence, std_id):
-    """Extract a salary standard from a notice, check its arithmetic, write validated rows."""
+    """Extract a salary standard from a notice, check its arithmetic, write validated rows.
+
+    \b
+    Examples:
+      talentkg standard add --city 杭州 --notice notice.txt --source-url https://… --data my-overlay
+      talentkg standard add --city Hangzhou --notice notice.html --yes --dry-run
+    """
     from decimal import Decimal, InvalidOperation
 
     from talentkg import standard_add as sa
@@ -604,7 +786,12 @@ def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid
 
 @main.group()
 def fact():
-    """Any dated fact of the tables (data/tables.yaml): add validated rows."""
+    """Any dated fact of the tables (data/tables.yaml): add validated rows.
+
+    \b
+    Example:
+      talentkg fact add recognitions --set id=… --set valid_from=2026-01-01 --data my-overlay
+    """
 
 
 @fact.command("add")
@@ -612,7 +799,12 @@ def fact():
 @click.option("--set", "values", multiple=True, required=True, help="column=value; repeatable. The table's columns are in data/tables.yaml.")
 @click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/).")
 def fact_add(table, values, data):
-    """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data."""
+    """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data.
+
+    \b
+    Example:
+      talentkg fact add salary_benchmark_rules --set id=… --set jurisdiction=440100 --data my-overlay
+    """
     from talentkg import standard_add as sa
 
     row = dict(v.split("=", 1) if "=" in v else (v, "") for v in values)
@@ -630,7 +822,12 @@ def fact_add(table, values, data):
 def changes(from_date, to_date, city, fmt, graph):
     """What changed between two dates: standards, thresholds, rules, recognitions, documents — with sources.
 
-    The same as `talentkg query changes -p from_date=… -p to_date=… [-p city=…]`."""
+    The same as `talentkg query changes -p from_date=… -p to_date=… [-p city=…]`.
+
+    \b
+    Example:
+      talentkg changes --from 2023-01-01 --to 2024-12-31 --city Guangzhou
+    """
     kg = _kg(graph)
     params = {"from_date": from_date, "to_date": to_date, "city": city}
     res = kg._run("changes", {k: v for k, v in params.items() if v})

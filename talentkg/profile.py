@@ -86,7 +86,9 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
         raise ParameterError("profile", "a profile is a JSON object with fields such as city and application_date")
     unknown = sorted(set(profile) - TOP_FIELDS)
     if unknown:
-        raise ParameterError(unknown[0], f"unknown field; allowed fields: {', '.join(sorted(TOP_FIELDS))}")
+        from talentkg.render import suggest
+
+        raise ParameterError(unknown[0], f"unknown field{suggest(unknown[0], TOP_FIELDS)}; allowed fields: {', '.join(sorted(TOP_FIELDS))}")
     p = {k: v for k, v in profile.items() if v is not None and v != ""}
     for req in ("city", "application_date"):
         if req not in p:
@@ -177,7 +179,9 @@ def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Qua
         raise ParameterError("points_factors", "must be an object, e.g. {\"annual_salary_rmb\": 500000, \"age\": 35}")
     unknown = sorted(set(pf) - FACTOR_FIELDS)
     if unknown:
-        raise ParameterError(f"points_factors.{unknown[0]}", f"unknown factor; allowed: {', '.join(sorted(FACTOR_FIELDS))}")
+        from talentkg.render import suggest
+
+        raise ParameterError(f"points_factors.{unknown[0]}", f"unknown factor{suggest(unknown[0], FACTOR_FIELDS)}; allowed: {', '.join(sorted(FACTOR_FIELDS))}")
     pf = {k: v for k, v in pf.items() if v is not None and v != ""}
     for f in SHARED_FACTS:
         if f not in pf and f in p:

@@ -165,11 +165,21 @@ class ParameterBinder:
             self._jurisdictions = idx
         return self._jurisdictions
 
+    def jurisdiction_names(self) -> list[str]:
+        """English and Chinese names of the jurisdictions (for "did you mean")."""
+        q = """PREFIX tk: <https://w3id.org/talentkg/ontology#>
+               PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+               SELECT DISTINCT ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
+        names = sorted(r["label"].value for r in self.store.query(q))
+        return names + [n[:-1] for n in names if n.endswith(("市", "省")) and len(n) > 2]
+
     def jurisdiction(self, name: str, v: str) -> ox.NamedNode:
         key = name_key(v)
         j = self.jurisdictions().get(key)
         if j is None:
-            raise ParameterError(name, f"unknown city or jurisdiction {v!r}; give its English name (e.g. Guangzhou), Chinese name (广州) or 6-digit code (440100) — `talentkg query jurisdictions` lists them")
+            from talentkg.render import suggest
+
+            raise ParameterError(name, f"unknown city or jurisdiction {v!r}{suggest(v.strip(), self.jurisdiction_names())}; give its English name (e.g. Guangzhou), Chinese name (广州) or 6-digit code (440100) — `talentkg query jurisdictions` lists them")
         return j
 
     def notation_choice(self, name: str, v: str, cls: str) -> ox.Literal:
@@ -212,7 +222,9 @@ class ParameterBinder:
         known = {p.name: p for p in query.params}
         unknown = [k for k in given if k not in known]
         if unknown:
-            raise ParameterError(unknown[0], f"query {query.name!r} has no such parameter; it takes: {', '.join(known) or 'none'}")
+            from talentkg.render import suggest
+
+            raise ParameterError(unknown[0], f"query {query.name!r} has no such parameter{suggest(unknown[0], known)}; it takes: {', '.join(known) or 'none'}")
         out: dict[ox.Variable, object] = {}
         for p in query.params:
             if p.name in given and given[p.name] is not None and str(given[p.name]) != "":

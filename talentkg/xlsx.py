@@ -197,8 +197,8 @@ def _write(fh, columns, rows, *, sheet, sheets, kinds) -> dict[str, int]:
 
 def write_xlsx(path: str | Path, columns: Sequence[str] | None = None, rows: Iterable | None = None, *,
                sheet: str = "results", sheets: Mapping[str, tuple[Sequence[str], Iterable]] | None = None,
-               kinds: Mapping[str, str] | None = None) -> dict[str, int]:
-    """Write an .xlsx file (atomically; ``-`` = stdout). Returns the row count per sheet.
+               kinds: Mapping[str, str] | None = None, field: str = "--out") -> dict[str, int]:
+    """Write an .xlsx file (atomically, through :mod:`talentkg.files`; ``-`` = stdout). Returns the row count per sheet.
 
     ``kinds`` maps a column name to its declared type (``date``, ``integer``, ``decimal``,
     ``boolean``, ``string``); it only matters for ISO date strings, which become dates."""
@@ -208,16 +208,8 @@ def write_xlsx(path: str | Path, columns: Sequence[str] | None = None, rows: Ite
         sys.stdout.buffer.write(buf.getvalue())
         sys.stdout.buffer.flush()
         return counts
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            counts = _write(fh, columns, rows, sheet=sheet, sheets=sheets, kinds=kinds)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from talentkg.files import open_output
+
+    with open_output(path, field=field, text=False) as fh:
+        counts = _write(fh, columns, rows, sheet=sheet, sheets=sheets, kinds=kinds)
     return counts

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests answer from the packaged data, whatever ./build holds in a developer's tree (the tests of
+# the graph precedence set TALENTKG_GRAPH themselves).
+os.environ.setdefault("TALENTKG_GRAPH", "packaged")
 SHARED = ROOT.parent / "shared"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import pytest
 
 from talentkg.resources import DATA_DIR
@@ -32,7 +33,7 @@ def test_every_reference_record_has_document_and_url(kg):
 def test_known_values(kg):
     gz = kg.query("salary_history", city="Guangzhou")
     row = gz[(gz.standard.str.endswith("gz-2023")) & (gz.category == "A")].iloc[0]
-    assert (row.monthly_base, row.monthly_threshold, row.valid_from) == (10449, 62694, "2023-07-13")
+    assert (row.monthly_base, row.monthly_threshold, row.valid_from) == (10449, 62694, pd.Timestamp("2023-07-13"))
     assert gz[(gz.standard.str.endswith("gz-2023")) & (gz.category == "B")].monthly_threshold.iloc[0] == 41796
     bj = kg.query("salary_history", city="Beijing").set_index("category").monthly_threshold.to_dict()
     assert bj == {"A": 71622, "B": 47748}

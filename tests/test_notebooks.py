@@ -19,7 +19,25 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
-    assert list(tmp_path.glob("*.png")), "the notebook draws at least one figure"
+    figures = sorted(tmp_path.glob("*.png"))
+    assert figures, "the notebook draws at least one figure"
+    import numpy as np
+    from matplotlib import image
+
+    for f in figures:  # not blank: a real share of the pixels are not background white
+        px = image.imread(f)[..., :3]
+        non_white = float((px.mean(axis=-1) < 0.95).mean())
+        assert non_white > 0.01 and float(px.std()) > 0.02, f"{f.name} looks blank"
+    # inline: the figures are in the notebook's outputs too
+    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+def test_notebooks_draw_inline_with_a_cjk_font():
+    for path in NOTEBOOKS:
+        src = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assert "%matplotlib inline" in src and 'matplotlib.use("Agg")' not in src, path.name
+        assert "Noto Sans CJK SC" in src and "raise RuntimeError" in src, path.name
 
 
 def test_notebooks_committed_without_outputs():

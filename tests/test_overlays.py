@@ -106,7 +106,7 @@ def test_supersedes_ends_the_packaged_row(tmp_path):
     kg = KnowledgeGraph.load(data=tmp_path)
     rows = kg.sparql("""PREFIX tk: <https://w3id.org/talentkg/ontology#>
       SELECT ?s ?until WHERE { ?s a tk:SalaryStandard ; tk:jurisdiction <https://w3id.org/talentkg/id/jurisdiction/420100> OPTIONAL { ?s tk:validUntil ?until } } ORDER BY ?s""")
-    got = {s.rsplit("/", 1)[-1]: (u if isinstance(u, str) else None) for s, u in zip(rows.s, rows.until)}
+    got = {s.rsplit("/", 1)[-1]: (u.date().isoformat() if u is not None and u == u else None) for s, u in zip(rows.s, rows.until)}  # xsd:date → datetime64
     assert got == {"wh-2024": "2025-05-31", "wh-2025": None}
 
 

@@ -124,7 +124,7 @@ def test_new_city_written_to_an_overlay_and_used(tmp_path):
     kg = KnowledgeGraph.load(data=ov)
     df = kg.query("salary_history", city="Hangzhou").set_index("category")
     assert df.monthly_threshold.to_dict() == {"A": Decimal("81387"), "B": Decimal("54258")}
-    assert (df.valid_from.iloc[0], df.valid_until.iloc[0], df.wage_basis.iloc[0]) == ("2025-07-01", "2026-06-30", "non_private")
+    assert (str(df.valid_from.iloc[0].date()), str(df.valid_until.iloc[0].date()), df.wage_basis.iloc[0]) == ("2025-07-01", "2026-06-30", "non_private")  # typed dates
     assert set(df.origin) == {f"overlay:{ov.resolve()}"}
     res = kg.assess({"city": "Hangzhou", "application_date": "2025-12-01", "monthly_salary_rmb": 81387})
     a = next(o for o in res["routes"] if o["criterion"] == "A-III-9")  # 不低于: the bound itself qualifies
