@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: install sysdeps demo test test-fast bench bench-quick docs build clean
+.PHONY: install sysdeps demo test test-fast lint format bench bench-quick docs build clean
 
 # System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
 # workbench browser tests, a CJK font for the notebooks' Chinese labels). Installed with apt-get
@@ -42,8 +42,21 @@ demo: install
 test: install sysdeps
 	$(BIN)/python -m pytest -q
 
+# The quick suite: no slow tests; runs with only the runtime deps + pytest too (tests needing the
+# optional extras — notebooks, docs, reasoner, server, browser — skip themselves via importorskip).
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Habits (CONTRIBUTING.md): ruff lint + format check, mypy, the one-way layer contract.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python scripts/lint_imports.py
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: install
 	$(BIN)/python benchmarks/run.py --sizes 1000 10000 100000 --pipeline-n 200 --rdflib-limit 120 --rdflib-query-limit 20 --out BENCHMARKS.md

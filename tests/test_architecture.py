@@ -1,0 +1,57 @@
+"""The one-way layer contract (docs/ARCHITECTURE.md, [tool.importlinter] in pyproject.toml) holds,
+and the checker really fails when a lower layer imports an upper one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "lint_imports.py"
+
+pytest.importorskip("importlinter", reason="import-linter is a dev dependency (make install)")
+
+
+def _run(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(root)], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_layers_contract_is_kept():
+    res = _run(ROOT)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "1 kept, 0 broken" in res.stdout
+
+
+def _copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("talentkg", "graph", "loaders", "data", "ontology", "queries"):
+        shutil.copytree(ROOT / name, dst / name, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", dst / "pyproject.toml")
+    return dst
+
+
+def test_an_upward_import_breaks_the_contract(tmp_path):
+    # core (talentkg.values) importing the rule engine (talentkg.querylib) is the kind of edge the contract forbids
+    dst = _copy(tmp_path)
+    values = dst / "talentkg" / "values.py"
+    values.write_text(values.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.querylib\n", encoding="utf-8")
+    res = _run(dst)
+    assert res.returncode != 0
+    assert "talentkg.values is not allowed to import talentkg.querylib" in res.stdout
+
+
+def test_loaders_may_not_import_graph(tmp_path):
+    dst = _copy(tmp_path)
+    tables = dst / "loaders" / "tables.py"
+    tables.write_text(tables.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.graph.build\n", encoding="utf-8")
+    res = _run(dst)
+    assert res.returncode != 0
+    assert "talentkg.loaders is not allowed to import talentkg.graph" in res.stdout
+    assert "talentkg.loaders.tables -> talentkg.graph.build" in res.stdout
