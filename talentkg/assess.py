@@ -9,16 +9,14 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
-from decimal import Decimal
 
 import pyoxigraph as ox
 
 from talentkg import messages
-
-from talentkg.namespaces import APPLICANTS_GRAPH
+from talentkg.namespaces import APPLICANTS_GRAPH, applicant_iri
 from talentkg.profile import Vocabulary, profile_quads
 from talentkg.querylib import assessment_updates
-from talentkg.terms import rows_to_dicts
+from talentkg.terms import plain, rows_to_dicts
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
@@ -121,23 +119,11 @@ def read_results(kg, store: ox.Store | None = None) -> dict[str, list[dict]]:
 
 # ---------------------------------------------------------------- structured outcomes
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
 def value(term) -> object:
     """An outcome value as the contract wants it: int or Decimal (never float), ISO date strings,
     booleans, strings; a thing (IRI) by its local id (e.g. ``gz-2023``, ``440100``)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        v = term.value
-        if dt.startswith(XSD) and dt[len(XSD):] in ("integer", "int", "long", "short", "decimal", "nonNegativeInteger", "positiveInteger"):
-            d = Decimal(v)
-            return int(d) if d == d.to_integral_value() else d
-        if dt == XSD + "boolean":
-            return v == "true"
-        return v
+    if term is None or isinstance(term, ox.Literal):
+        return plain(term, numbers="exact")
     return term.value.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -202,7 +188,7 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
         del store
     out = []
     for i, (key, date) in enumerate(keys):
-        app = f"https://w3id.org/talentkg/id/applicant/{i + 1}"
+        app = applicant_iri(i)
         r = summary[app]
         split = lambda v: sorted(v.split(" | ")) if v else []  # noqa: E731
         out.append({"id": key, "verdict": r["verdict"], "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
@@ -227,7 +213,7 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
     routes, points, transfer, quals = by(res["assess_routes"]), by(res["assess_points"]), by(res["assess_transfer"]), by(res["assess_qualifications"])
     out = []
     for i, (key, date) in enumerate(keys):
-        app = f"https://w3id.org/talentkg/id/applicant/{i + 1}"
+        app = applicant_iri(i)
         v = verdicts[app]
         doc: dict = {"id": key, "category": v["verdict"] if v["verdict"] in ("A", "B", "C") else None,
                      "verdict": v["verdict"], "reason": v["reason"], "routes": [], "not_met": [], "undetermined": []}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from talentkg.namespaces import TK, TKD, expand
+from talentkg.namespaces import TK, TKD, XSD, expand
 from talentkg.resources import DATA_DIR, ONTOLOGY_DIR
 
 RELEASES_FILE = "RELEASES.csv"
@@ -79,7 +79,6 @@ def parse_semver(v: str) -> tuple[int, int, int]:
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = NamedNode(expand("rdf:type"))
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _int(n: int) -> Literal:

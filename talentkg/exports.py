@@ -26,10 +26,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from talentkg.graph.build import write_atomic
-from talentkg.namespaces import PREFIXES
+from talentkg.namespaces import PREFIXES, XSD
+from talentkg.terms import literal_value
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-XSD = PREFIXES["xsd"]
 RDF_FORMATS = {"turtle": (ox.RdfFormat.TURTLE, "ttl"), "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
                "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"), "rdfxml": (ox.RdfFormat.RDF_XML, "rdf")}
 LABEL_NAMESPACES = (PREFIXES["tk"], PREFIXES["skos"], PREFIXES["org"], PREFIXES["prov"], PREFIXES["xkos"], PREFIXES["owl"])
@@ -103,21 +103,8 @@ class PropertyGraph:
 
 
 def _python(lit: ox.Literal):
-    dt = lit.datatype.value if lit.datatype else ""
-    if dt in (XSD + "integer",):
-        return int(lit.value)
-    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-        return float(lit.value)
-    if dt == XSD + "boolean":
-        return lit.value == "true"
-    if dt == XSD + "date":
-        import datetime
-
-        try:
-            return datetime.date.fromisoformat(lit.value)
-        except ValueError:
-            return lit.value
-    return lit.value
+    # graph formats know doubles only: decimals as float; dates as datetime.date (talentkg.terms decides)
+    return literal_value(lit.value, lit.datatype.value if lit.datatype else "", numbers="float", dates=True)
 
 
 def _kind(values: list) -> str:

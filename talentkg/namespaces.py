@@ -3,8 +3,16 @@ from __future__ import annotations
 
 TK = "https://w3id.org/talentkg/ontology#"
 TKD = "https://w3id.org/talentkg/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 ONTOLOGY_IRI = "https://w3id.org/talentkg/ontology"
-APPLICANTS_GRAPH = TKD + "graph/applicants"
+GRAPHS = TKD + "graph/"  # named graphs; SPARQL files write the applicants graph as tkg:applicants
+APPLICANTS_GRAPH = GRAPHS + "applicants"
+APPLICANT = TKD + "applicant/"  # applicant IRIs: APPLICANT + its 1-based position in the call or chunk
+
+
+def applicant_iri(index: int) -> str:
+    """The IRI of the applicant at 0-based ``index`` of a call (or of a batch chunk)."""
+    return f"{APPLICANT}{index + 1}"
 
 PREFIXES: dict[str, str] = {
     "tk": TK,
@@ -12,7 +20,7 @@ PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xkos": "http://rdf-vocabulary.ddialliance.org/xkos#",
     "prov": "http://www.w3.org/ns/prov#",

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
-from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD
+from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD, applicant_iri
 from talentkg.values import literal, parse_bool, parse_date, parse_number, to_decimal
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
@@ -95,7 +95,7 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
             raise ParameterError(req, "is required")
     key = str(p.get("id", index + 1))
     _share_facts(p, vocab)
-    app = ox.NamedNode(f"{TKD}applicant/{index + 1}")
+    app = ox.NamedNode(applicant_iri(index))
     quads: list[ox.Quad] = []
 
     def add(pred: str, obj, s=app):

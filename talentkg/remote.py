@@ -7,38 +7,18 @@ reader never sees half a graph, and a failed upload leaves the previous graph as
 """
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from decimal import Decimal
 
 import pyoxigraph as ox
 
 from talentkg.errors import TalentKGError
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from talentkg.terms import binding_value
 
 
 class RemoteError(TalentKGError):
     exit_code = 3
-
-
-def _plain(binding: dict | None):
-    if binding is None:
-        return None
-    t, v = binding["type"], binding["value"]
-    if t == "uri":
-        return v
-    dt = binding.get("datatype", "")
-    if dt in (XSD + "integer", XSD + "int", XSD + "long"):
-        return int(v)
-    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-        d = Decimal(v)
-        return int(d) if d == d.to_integral_value() else float(d)
-    if dt == XSD + "boolean":
-        return v in ("true", "1")
-    return v
 
 
 def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_graph: str | None = None) -> tuple[list[str], list[dict]]:
@@ -61,7 +41,7 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
         raise RemoteError(f"{endpoint}: HTTP {e.code} {e.reason}") from None
     except SPARQLWrapperException as e:
         raise RemoteError(f"{endpoint}: the endpoint rejected the request: {str(e)[:300]}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise RemoteError(f"{endpoint}: no answer within {timeout} s") from None
     except urllib.error.URLError as e:
         if isinstance(e.reason, (socket.timeout, TimeoutError)):
@@ -72,7 +52,7 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
     if not isinstance(res, dict) or "head" not in res or "results" not in res:
         raise RemoteError(f"{endpoint}: malformed response (not SPARQL JSON results)")
     cols = res["head"].get("vars", [])
-    rows = [{c: _plain(b.get(c)) for c in cols} for b in res["results"].get("bindings", [])]
+    rows = [{c: binding_value(b.get(c)) for c in cols} for b in res["results"].get("bindings", [])]
     return cols, rows
 
 
@@ -102,7 +82,7 @@ def push(store: ox.Store, endpoint: str, graph_iri: str, timeout: float = 60.0) 
                 raise RemoteError(f"{endpoint}: HTTP {resp.status} on PUT")
     except urllib.error.HTTPError as e:
         raise RemoteError(f"{endpoint}: HTTP {e.code} {e.reason} on PUT; the previous graph is unchanged") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise RemoteError(f"{endpoint}: no answer within {timeout} s; the server keeps the previous graph unless it completed the PUT") from None
     except urllib.error.URLError as e:
         if isinstance(e.reason, (socket.timeout, TimeoutError)):

@@ -1,30 +1,84 @@
-"""Conversion of RDF terms in query results to plain Python values (for JSON, CSV, pandas)."""
+"""RDF terms → plain Python values: the one place that reads a literal's datatype (docs/ARCHITECTURE.md).
+
+``literal_value`` decides; ``plain`` (pyoxigraph terms in query results), ``binding_value`` (SPARQL 1.1
+JSON result bindings from a remote endpoint) and ``rows_to_dicts`` call it, as do the assessment's
+outcome values and the graph exports. Integers stay ``int``; decimals are exact unless asked otherwise.
+"""
+
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+from talentkg.namespaces import XSD
+
+INTEGER_TYPES = frozenset(
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+DECIMAL_TYPE = XSD + "decimal"
+FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
+BOOLEAN_TYPE = XSD + "boolean"
+DATE_TYPE = XSD + "date"
+
+# How a fractional number comes back: "plain" — int when whole, else float (JSON/CSV/pandas rows);
+# "exact" — int when whole, else Decimal (structured outcomes: never a float); "float" — always float
+# (graph exports whose formats only know doubles).
+NumberMode = TypingLiteral["plain", "exact", "float"]
 
 
-def plain(term) -> object:
-    """IRIs and strings → str; integers → int; decimals → int when whole, else float; booleans → bool."""
+def literal_value(lexical: str, datatype: str, numbers: NumberMode = "plain", dates: bool = False) -> object:
+    """The Python value of a literal given its lexical form and datatype IRI ('' for a plain string)."""
+    if datatype in INTEGER_TYPES:
+        try:
+            return int(lexical)
+        except ValueError:
+            return lexical  # an ill-typed literal is shown as written, never guessed
+    if datatype == DECIMAL_TYPE or datatype in FLOAT_TYPES:
+        if numbers == "float":
+            return float(lexical)
+        try:
+            d = Decimal(lexical)
+        except InvalidOperation:
+            return lexical
+        if d.is_finite() and d == d.to_integral_value():
+            return int(d)
+        if numbers == "exact":
+            return d
+        return float(d)
+    if datatype == BOOLEAN_TYPE:
+        return lexical in ("true", "1")
+    if dates and datatype == DATE_TYPE:
+        try:
+            return datetime.date.fromisoformat(lexical)
+        except ValueError:
+            return lexical
+    return lexical
+
+
+def plain(term, numbers: NumberMode = "plain") -> object:
+    """IRIs and strings → str; integers → int; decimals → int when whole, else float (or Decimal with
+    ``numbers="exact"``); booleans → bool; unbound → None."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        v = term.value
-        if dt in _INTEGER:
-            return int(v)
-        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-            d = Decimal(v)
-            return int(d) if d == d.to_integral_value() else float(d)
-        if dt == XSD + "boolean":
-            return v == "true"
-        return v
+        return literal_value(term.value, term.datatype.value if term.datatype else "", numbers)
     return term.value
+
+
+def binding_value(binding: dict | None, numbers: NumberMode = "plain") -> object:
+    """The same conversion for one binding of a SPARQL 1.1 Query Results JSON document."""
+    if binding is None:
+        return None
+    if binding["type"] == "uri":
+        return binding["value"]
+    return literal_value(binding["value"], binding.get("datatype", ""), numbers)
 
 
 def rows_to_dicts(result) -> list[dict]:

@@ -9,8 +9,7 @@ from decimal import Context, Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from talentkg.namespaces import XSD
 
 
 def literal(v: str, xsd_type: str) -> ox.Literal:

@@ -14,6 +14,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+pytest.importorskip("httpx")  # Starlette's TestClient needs it (dev extra)
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient

@@ -27,6 +27,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     pytest.skip("Debian's chromium and chromium-driver are not installed (make sysdeps)", allow_module_level=True)
 
+pytest.importorskip("selenium")  # dev extra
 os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download a driver or a browser
 
 from selenium import webdriver  # noqa: E402
