@@ -44,7 +44,7 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
     except TimeoutError:
         raise RemoteError(f"{endpoint}: no answer within {timeout} s") from None
     except urllib.error.URLError as e:
-        if isinstance(e.reason, (socket.timeout, TimeoutError)):
+        if isinstance(e.reason, TimeoutError):  # socket.timeout is TimeoutError (3.10+)
             raise RemoteError(f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout)") from None
         raise RemoteError(f"{endpoint}: cannot connect ({e.reason})") from None
     except ValueError as e:  # JSON decoding
@@ -85,7 +85,7 @@ def push(store: ox.Store, endpoint: str, graph_iri: str, timeout: float = 60.0) 
     except TimeoutError:
         raise RemoteError(f"{endpoint}: no answer within {timeout} s; the server keeps the previous graph unless it completed the PUT") from None
     except urllib.error.URLError as e:
-        if isinstance(e.reason, (socket.timeout, TimeoutError)):
+        if isinstance(e.reason, TimeoutError):  # socket.timeout is TimeoutError (3.10+)
             raise RemoteError(f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout); the server keeps the previous graph unless it completed the PUT") from None
         raise RemoteError(f"{endpoint}: cannot connect ({e.reason})") from None
     return len(triples)
