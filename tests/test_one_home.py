@@ -64,7 +64,8 @@ def test_no_other_module_reads_literal_datatypes():
 
 def test_applicant_iris_and_graph_named_once():
     assert applicant_iri(0) == PREFIXES["tkd"] + "applicant/1"
-    assert APPLICANTS_GRAPH == PREFIXES["tkd"] + "graph/applicants"
+    graph = APPLICANTS_GRAPH
+    assert graph == PREFIXES["tkd"] + "graph/applicants"
     spelled = [
         str(p.relative_to(ROOT))
         for p in sorted(ROOT.glob("talentkg/**/*.py"))
