@@ -95,7 +95,7 @@ def rows_to_dicts(result) -> list[dict]:
 KINDS = ("string", "iri", "integer", "decimal", "boolean", "date", "datetime")
 DTYPES = {"string": "string", "iri": "string", "integer": "Int64", "decimal": "Float64", "boolean": "boolean",
           "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
-_XSD_KIND = {**{t: "integer" for t in _INTEGER}, XSD + "decimal": "decimal", XSD + "double": "decimal",
+_XSD_KIND = {**{t: "integer" for t in INTEGER_TYPES}, XSD + "decimal": "decimal", XSD + "double": "decimal",
              XSD + "float": "decimal", XSD + "boolean": "boolean", XSD + "date": "date", XSD + "dateTime": "datetime"}
 
 
