@@ -6,6 +6,7 @@
 Everything runs on this machine; the batch runs `talentkg assess --batch` end to end in a child
 process (CSV in, CSV out) and reads its peak resident set from the kernel (wait4 rusage).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,8 +92,15 @@ def bench_queries(repeat: int, rdflib_limit: int | None, limit_s: float = 60.0) 
         if rdflib_limit is None or i < rdflib_limit:
             rdf, note = rdflib_time(text, 1, limit_s)  # one run: rdflib takes seconds to minutes
         ratio_floor = limit_s * 1000 / (emb * 1000) if note.startswith("rdflib >") else None
-        rows.append({"query": name, "embedded_ms": emb * 1000, "rdflib_ms": None if rdf is None else rdf * 1000,
-                     "ratio_at_least": ratio_floor, "note": note})
+        rows.append(
+            {
+                "query": name,
+                "embedded_ms": emb * 1000,
+                "rdflib_ms": None if rdf is None else rdf * 1000,
+                "ratio_at_least": ratio_floor,
+                "note": note,
+            }
+        )
     return rows
 
 
@@ -155,7 +163,13 @@ def write_mix(path: Path, n: int, mix: str, boundaries) -> None:
             if w is None:
                 from talentkg.profile import TOP_FIELDS  # noqa: F401  (the columns are profile fields)
 
-                cols = REFERENCE_COLUMNS if mix == "reference" else sorted({k for r in rows for k in r} | set(c), key=lambda k: (k.startswith("points_factors."), k))
+                cols = (
+                    REFERENCE_COLUMNS
+                    if mix == "reference"
+                    else sorted(
+                        {k for r in rows for k in r} | set(c), key=lambda k: (k.startswith("points_factors."), k)
+                    )
+                )
                 w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
                 w.writeheader()
             w.writerows(rows)
@@ -218,9 +232,20 @@ def bench_batch(sizes: list[int], workdir: Path, mixes=("reference", "synthetic"
                 with (workdir / f"results_{n}.csv").open(encoding="utf-8") as fh:
                     produced = sum(1 for _ in csv.reader(fh)) - 1
                 assert produced == n, (produced, n)
-                out.append({"applicants": n, "mix": mix, "workers": wk or os.cpu_count(), "wall_s": wall, "per_s": n / wall,
-                            "us_per_applicant": wall / n * 1e6, "peak_mb": rss, "bare_s": bare_s, "bare_peak_mb": bare_mb,
-                            "ratio_to_bare": wall / bare_s})
+                out.append(
+                    {
+                        "applicants": n,
+                        "mix": mix,
+                        "workers": wk or os.cpu_count(),
+                        "wall_s": wall,
+                        "per_s": n / wall,
+                        "us_per_applicant": wall / n * 1e6,
+                        "peak_mb": rss,
+                        "bare_s": bare_s,
+                        "bare_peak_mb": bare_mb,
+                        "ratio_to_bare": wall / bare_s,
+                    }
+                )
                 print("batch", out[-1], file=sys.stderr, flush=True)  # kept even if a later step fails
             (workdir / f"results_{n}.csv").unlink(missing_ok=True)
             src.unlink()
@@ -232,16 +257,27 @@ def bench_single(repeat: int = 30) -> dict:
     from talentkg import KnowledgeGraph
 
     kg = KnowledgeGraph.load()
-    mike = {"city": "Guangzhou", "application_date": "2023-12-01", "application_type": "new", "monthly_salary_rmb": 65000}
+    mike = {
+        "city": "Guangzhou",
+        "application_date": "2023-12-01",
+        "application_type": "new",
+        "monthly_salary_rmb": 65000,
+    }
     kg.assess(mike)
     times = timed(lambda: kg.assess(mike), repeat)
-    return {"median_ms": statistics.median(times) * 1000, "p90_ms": sorted(times)[int(0.9 * len(times)) - 1] * 1000, "runs": repeat}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "p90_ms": sorted(times)[int(0.9 * len(times)) - 1] * 1000,
+        "runs": repeat,
+    }
 
 
 def bench_graph_memory() -> float:
     """Resident memory retained by KnowledgeGraph.load() (MB), measured in a fresh interpreter."""
-    code = ("import gc, os, psutil; import talentkg.kg; p = psutil.Process(os.getpid()); a = p.memory_info().rss; "
-            "from talentkg import KnowledgeGraph; kg = KnowledgeGraph.load(); gc.collect(); print(p.memory_info().rss - a)")
+    code = (
+        "import gc, os, psutil; import talentkg.kg; p = psutil.Process(os.getpid()); a = p.memory_info().rss; "
+        "from talentkg import KnowledgeGraph; kg = KnowledgeGraph.load(); gc.collect(); print(p.memory_info().rss - a)"
+    )
     return int(subprocess.check_output([sys.executable, "-c", code], text=True).strip()) / 2**20
 
 
@@ -291,10 +327,21 @@ def bench_pipeline_vs_rdflib(n: int, limit_s: float) -> dict:
     if proc.is_alive():
         proc.kill()
         proc.join()
-        return {"applicants": n, "embedded_s": emb, "rdflib_s": None, "ratio_at_least": limit_s / emb,
-                "error": f"rdflib did not finish within {limit_s:.0f} s"}
+        return {
+            "applicants": n,
+            "embedded_s": emb,
+            "rdflib_s": None,
+            "ratio_at_least": limit_s / emb,
+            "error": f"rdflib did not finish within {limit_s:.0f} s",
+        }
     rdf, err = queue.get(timeout=5)
-    return {"applicants": n, "embedded_s": emb, "rdflib_s": rdf, "ratio_at_least": None if rdf is None else rdf / emb, "error": err}
+    return {
+        "applicants": n,
+        "embedded_s": emb,
+        "rdflib_s": rdf,
+        "ratio_at_least": None if rdf is None else rdf / emb,
+        "error": err,
+    }
 
 
 def table(rows: list[dict], cols: list[str]) -> str:
@@ -304,6 +351,7 @@ def table(rows: list[dict], cols: list[str]) -> str:
         if isinstance(v, float):
             return f"{v:,.2f}" if v < 1000 else f"{v:,.0f}"
         return str(v)
+
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(fmt(r.get(c)) for c in cols) + " |" for r in rows]
     return "\n".join(lines)
@@ -311,26 +359,59 @@ def table(rows: list[dict], cols: list[str]) -> str:
 
 def batch_targets(batch: list[dict], single: dict) -> list[dict]:
     """Each batch target as a measured ratio, and whether it is met."""
+
     def row(n, mix, workers=None):
-        rs = [r for r in batch if r["applicants"] == n and r["mix"] == mix and (workers is None or r["workers"] == workers)]
+        rs = [
+            r
+            for r in batch
+            if r["applicants"] == n and r["mix"] == mix and (workers is None or r["workers"] == workers)
+        ]
         return rs[0] if rs else None
 
     out = []
     for mix, limit in (("reference", 3.0), ("synthetic", 5.0)):
         r = row(100_000, mix)
-        out.append({"target": f"100k {mix} mix ≤ {limit:.0f}× the bare pass", "measured": None if r is None else f"{r['ratio_to_bare']:.1f}× ({r['wall_s']:.1f} s vs {r['bare_s']:.1f} s)",
-                    "met": None if r is None else ("met" if r["ratio_to_bare"] <= limit else "not met")})
+        out.append(
+            {
+                "target": f"100k {mix} mix ≤ {limit:.0f}× the bare pass",
+                "measured": None
+                if r is None
+                else f"{r['ratio_to_bare']:.1f}× ({r['wall_s']:.1f} s vs {r['bare_s']:.1f} s)",
+                "met": None if r is None else ("met" if r["ratio_to_bare"] <= limit else "not met"),
+            }
+        )
     big = max((r for r in batch if r["mix"] == "synthetic"), key=lambda r: r["applicants"], default=None)
     if big:
-        out.append({"target": "peak memory < 1 GB (largest run, all processes)", "measured": f"{big['peak_mb']:.0f} MB at {big['applicants']:,}",
-                    "met": "met" if big["peak_mb"] < 1024 and big["applicants"] >= 1_000_000 else ("met at this size; 1M not run" if big["peak_mb"] < 1024 else "not met")})
-        small = min((r for r in batch if r["mix"] == "synthetic" and r["applicants"] >= 10_000), key=lambda r: r["applicants"], default=None)
+        out.append(
+            {
+                "target": "peak memory < 1 GB (largest run, all processes)",
+                "measured": f"{big['peak_mb']:.0f} MB at {big['applicants']:,}",
+                "met": "met"
+                if big["peak_mb"] < 1024 and big["applicants"] >= 1_000_000
+                else ("met at this size; 1M not run" if big["peak_mb"] < 1024 else "not met"),
+            }
+        )
+        small = min(
+            (r for r in batch if r["mix"] == "synthetic" and r["applicants"] >= 10_000),
+            key=lambda r: r["applicants"],
+            default=None,
+        )
         if small and small is not big:
             k = big["us_per_applicant"] / small["us_per_applicant"]
-            out.append({"target": f"linear from {small['applicants']:,} to {big['applicants']:,}", "measured": f"time per applicant × {k:.2f}",
-                        "met": "met" if k <= 1.25 else "not met"})
-    out.append({"target": "one explained assessment < 50 ms", "measured": f"{single['median_ms']:.1f} ms median (p90 {single['p90_ms']:.1f} ms)",
-                "met": "met" if single["median_ms"] < 50 else "not met"})
+            out.append(
+                {
+                    "target": f"linear from {small['applicants']:,} to {big['applicants']:,}",
+                    "measured": f"time per applicant × {k:.2f}",
+                    "met": "met" if k <= 1.25 else "not met",
+                }
+            )
+    out.append(
+        {
+            "target": "one explained assessment < 50 ms",
+            "measured": f"{single['median_ms']:.1f} ms median (p90 {single['p90_ms']:.1f} ms)",
+            "met": "met" if single["median_ms"] < 50 else "not met",
+        }
+    )
     return out
 
 
@@ -338,14 +419,30 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
     ap.add_argument("--mixes", nargs="+", default=["reference", "synthetic"])
-    ap.add_argument("--workers", type=int, nargs="+", default=[0], help="--workers values for the batch (0 = the default, every core)")
-    ap.add_argument("--million", action="store_true", help="also 1M applicants (synthetic mix, default workers): run it at most once")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="--workers values for the batch (0 = the default, every core)",
+    )
+    ap.add_argument(
+        "--million",
+        action="store_true",
+        help="also 1M applicants (synthetic mix, default workers): run it at most once",
+    )
     ap.add_argument("--batch-only", action="store_true", help="only the batch, the bare pass and the single assessment")
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--rdflib-queries", type=int, default=None, help="compare only the first N library queries with rdflib")
-    ap.add_argument("--pipeline-n", type=int, default=200, help="applicants for the embedded-vs-rdflib pipeline comparison")
+    ap.add_argument(
+        "--rdflib-queries", type=int, default=None, help="compare only the first N library queries with rdflib"
+    )
+    ap.add_argument(
+        "--pipeline-n", type=int, default=200, help="applicants for the embedded-vs-rdflib pipeline comparison"
+    )
     ap.add_argument("--rdflib-limit", type=float, default=300.0, help="seconds rdflib may take on the pipeline")
-    ap.add_argument("--rdflib-query-limit", type=float, default=60.0, help="seconds rdflib may take on one library query")
+    ap.add_argument(
+        "--rdflib-query-limit", type=float, default=60.0, help="seconds rdflib may take on one library query"
+    )
     ap.add_argument("--out", type=Path, default=None, help="write the report (Markdown) here")
     a = ap.parse_args()
     workers = tuple(w or None for w in a.workers)
@@ -362,28 +459,69 @@ def main() -> None:
         if not a.batch_only:
             mem = bench_graph_memory()
             pipe = bench_pipeline_vs_rdflib(a.pipeline_n, a.rdflib_limit)
-    report = [f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores. Date: {dt.date.today()}.", ""]
+    report = [
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores. Date: {dt.date.today()}.",
+        "",
+    ]
     if not a.batch_only:
         worst = max(r["embedded_ms"] for r in q)
         ratios = [r["ratio"] for r in q if r["ratio"]]
         report += [
             "## Build (ontology + all data + SHACL + violation queries)",
-            "", table([{"median_s": b["median_s"], "runs": b["runs"], "target_s": TARGETS["build_s"]}], ["median_s", "runs", "target_s"]),
-            "", "## Library queries, median latency", "",
+            "",
+            table(
+                [{"median_s": b["median_s"], "runs": b["runs"], "target_s": TARGETS["build_s"]}],
+                ["median_s", "runs", "target_s"],
+            ),
+            "",
+            "## Library queries, median latency",
+            "",
             table(q, ["query", "embedded_ms", "rdflib_ms", "ratio", "ratio_at_least", "note"]),
-            "", f"Slowest embedded query: {worst:.1f} ms (target {TARGETS['query_ms']:.0f} ms). "
-                + (f"rdflib/embedded ratio: median {statistics.median(ratios):.0f}x, min {min(ratios):.0f}x." if ratios else ""), ""]
+            "",
+            f"Slowest embedded query: {worst:.1f} ms (target {TARGETS['query_ms']:.0f} ms). "
+            + (
+                f"rdflib/embedded ratio: median {statistics.median(ratios):.0f}x, min {min(ratios):.0f}x."
+                if ratios
+                else ""
+            ),
+            "",
+        ]
     report += [
-        "## Batch assessment beside the bare pass (same file, same run)", "",
+        "## Batch assessment beside the bare pass (same file, same run)",
+        "",
         "`talentkg assess --batch in.csv --out out.csv` end to end (child process, CSV in, CSV out); the bare pass is a "
         "pyoxigraph script over the same file (3 triples per applicant, one SELECT comparing salary with 6×/4× a base and "
-        "points with 85/60, 10k per store). Peak memory: all processes of the run summed.", "",
-        table(batch, ["applicants", "mix", "workers", "wall_s", "per_s", "us_per_applicant", "peak_mb", "bare_s", "bare_peak_mb", "ratio_to_bare"]),
-        "", "## Batch targets", "", table(batch_targets(batch, single), ["target", "measured", "met"]), ""]
+        "points with 85/60, 10k per store). Peak memory: all processes of the run summed.",
+        "",
+        table(
+            batch,
+            [
+                "applicants",
+                "mix",
+                "workers",
+                "wall_s",
+                "per_s",
+                "us_per_applicant",
+                "peak_mb",
+                "bare_s",
+                "bare_peak_mb",
+                "ratio_to_bare",
+            ],
+        ),
+        "",
+        "## Batch targets",
+        "",
+        table(batch_targets(batch, single), ["target", "measured", "met"]),
+        "",
+    ]
     if not a.batch_only:
-        report += ["## The assessment pipeline on both engines", "",
-                   table([pipe], ["applicants", "embedded_s", "rdflib_s", "ratio_at_least", "error"]),
-                   "", f"## Loaded graph memory\n\n{mem:.0f} MB resident retained by `KnowledgeGraph.load()` (the store with ontology and data, measured in a fresh interpreter)."]
+        report += [
+            "## The assessment pipeline on both engines",
+            "",
+            table([pipe], ["applicants", "embedded_s", "rdflib_s", "ratio_at_least", "error"]),
+            "",
+            f"## Loaded graph memory\n\n{mem:.0f} MB resident retained by `KnowledgeGraph.load()` (the store with ontology and data, measured in a fresh interpreter).",
+        ]
     text = "\n".join(report) + "\n"
     print(text)
     if a.out:
@@ -398,7 +536,7 @@ def write_report(path: Path, text: str) -> None:
     block = f"{START}\n{text}{END}"
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     if START in old and END in old:
-        new = old[: old.index(START)] + block + old[old.index(END) + len(END):]
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
     else:
         new = block + "\n"
     path.write_text(new, encoding="utf-8")

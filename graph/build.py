@@ -4,6 +4,7 @@
 Both are written, only after validation passed, into a new versioned folder and swapped in as
 one set (``talentkg.files.replace_set``), so a failed or killed build leaves the previous set. The same inputs give byte-identical files.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,16 +31,27 @@ def ontology_triples(path: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def collect_triples(data_dir: Path = DATA_DIR, ontology_file: Path = ONTOLOGY_FILE, catalogue: Path | None = None,
-                    overlays: list[Path] | None = None, report: list | None = None) -> list[ox.Triple]:
+def collect_triples(
+    data_dir: Path = DATA_DIR,
+    ontology_file: Path = ONTOLOGY_FILE,
+    catalogue: Path | None = None,
+    overlays: list[Path] | None = None,
+    report: list | None = None,
+) -> list[ox.Triple]:
     """Ontology and data, de-duplicated and sorted (the canonical order of every output).
 
     ``catalogue``: an imported official annex (``talentkg catalogue import``) to load instead of
     the 170-entry reconstruction. ``overlays``: local folders of tables (loaders/overlays.py);
     the overlays found are appended to ``report``."""
     triples = set(ontology_triples(ontology_file))
-    triples.update(read_tables(data_dir, overrides={"catalogue_entries": catalogue} if catalogue else None,
-                               overlays=overlays, report=report))
+    triples.update(
+        read_tables(
+            data_dir,
+            overrides={"catalogue_entries": catalogue} if catalogue else None,
+            overlays=overlays,
+            report=report,
+        )
+    )
     from talentkg.dataset import description_triples  # the DCAT/VoID description of these triples
 
     triples.update(description_triples(triples))
@@ -56,7 +68,9 @@ def serialize_ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-_SAFE_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # no escapes, no leading digit, no dot: every Turtle parser reads it
+_SAFE_LOCAL = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_-]*"
+)  # no escapes, no leading digit, no dot: every Turtle parser reads it
 
 
 def turtle_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
@@ -67,7 +81,7 @@ def turtle_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
     for t in triples:
         for term in (t.subject, t.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(tkd):
-                folder = term.value[len(tkd):].rpartition("/")[0]
+                folder = term.value[len(tkd) :].rpartition("/")[0]
                 if folder and re.fullmatch(r"[A-Za-z][A-Za-z0-9/_-]*", folder):
                     prefixes.setdefault("tkd-" + folder.replace("/", "-"), f"{tkd}{folder}/")
     return prefixes
@@ -87,7 +101,7 @@ def serialize_turtle(triples: list[ox.Triple]) -> bytes:
             out = f"<{value}>"
             for ns, p in by_ns:
                 if value.startswith(ns):
-                    local = value[len(ns):]
+                    local = value[len(ns) :]
                     if _SAFE_LOCAL.fullmatch(local):
                         out = f"{p}:{local}"
                     break
@@ -134,8 +148,13 @@ def write_atomic(path: Path, content: bytes, inputs=(), field: str = "--out") ->
     write_output(path, content, inputs=inputs, field=field)
 
 
-def build(out_dir: Path | None, data_dir: Path = DATA_DIR, validate: bool = True, catalogue: Path | None = None,
-          overlays: list[Path] | None = None) -> BuildResult:
+def build(
+    out_dir: Path | None,
+    data_dir: Path = DATA_DIR,
+    validate: bool = True,
+    catalogue: Path | None = None,
+    overlays: list[Path] | None = None,
+) -> BuildResult:
     """Load, validate and (when ``out_dir`` is given) write the graph. Raises on any error."""
     from talentkg.graph.validate import validate_triples
 

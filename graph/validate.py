@@ -2,6 +2,7 @@
 
 OBO-kit style: each ``queries/violations/*-violation.rq`` must return no rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ def run_violation_queries(store: ox.Store) -> list[Violation]:
         result = store.query(q.read_text(encoding="utf-8"))
         names = [v.value for v in result.variables]
         for row in result:
-            found.append(Violation(q.stem, ", ".join(f"{n}={row[n].value if row[n] is not None else ''}" for n in names)))
+            found.append(
+                Violation(q.stem, ", ".join(f"{n}={row[n].value if row[n] is not None else ''}" for n in names))
+            )
     return found
 
 
@@ -43,7 +46,9 @@ def run_shacl(triples: list[ox.Triple]) -> list[Violation]:
     data = rdflib.Graph()
     data.parse(data=serialize_ntriples(triples), format="nt")
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
-    conforms, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    conforms, report_graph, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+    )
     if conforms:
         return []
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

@@ -16,6 +16,7 @@ row(s): a row with the same id then replaces the packaged one; a row with anothe
 packaged row the day before it starts (or, when it starts no later than the packaged row,
 removes it together with the rows that refer to it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,13 +49,19 @@ class Overlay:
 
 def overlay_dirs(explicit=None) -> list[Path]:
     """The overlay folders: the explicit ones, else those of $TALENTKG_DATA."""
-    items = [str(p) for p in explicit] if explicit else [p for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    items = (
+        [str(p) for p in explicit] if explicit else [p for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    )
     out = []
     for p in items:
         path = Path(p).expanduser().resolve()
         if not path.is_dir():
             src = "--data" if explicit else ENV
-            raise DataError(str(p), None, f"overlay folder not found ({src}); give a folder holding tables with the names and headers of data/")
+            raise DataError(
+                str(p),
+                None,
+                f"overlay folder not found ({src}); give a folder holding tables with the names and headers of data/",
+            )
         if path not in out:
             out.append(path)
     return out
@@ -128,7 +135,9 @@ def _merge(reader, sub, base, spec, rows, conflict_cols, ov: Overlay) -> None:
         sup = {s.strip() for s in row.get(SUPERSEDES, "").split(";") if s.strip()}
         unknown = sup - set(by_key)
         if unknown:
-            raise DataError(spec.file, line, f"supersedes unknown packaged row(s) {sorted(unknown)} of {rel_pkg}", SUPERSEDES)
+            raise DataError(
+                spec.file, line, f"supersedes unknown packaged row(s) {sorted(unknown)} of {rel_pkg}", SUPERSEDES
+            )
         clashes = []
         if k is not None and k in by_key:
             clashes.append(k)
@@ -137,7 +146,10 @@ def _merge(reader, sub, base, spec, rows, conflict_cols, ov: Overlay) -> None:
             for pk, (pln, prow) in by_key.items():
                 if pk in clashes:
                     continue
-                same = all(_values(row, c, base.columns[c].multi) & _values(prow, c, base.columns[c].multi) for c in conflict_cols)
+                same = all(
+                    _values(row, c, base.columns[c].multi) & _values(prow, c, base.columns[c].multi)
+                    for c in conflict_cols
+                )
                 pp = _period(prow)
                 undated = p is None and pp is None and not any(a in row for a, _ in PERIODS)
                 if same and (undated or (p and pp and p[0] <= pp[1] and pp[0] <= p[1])):
@@ -145,9 +157,17 @@ def _merge(reader, sub, base, spec, rows, conflict_cols, ov: Overlay) -> None:
         for pk in clashes:
             if pk not in sup:
                 pln = by_key[pk][0]
-                what = "reuses the id of" if pk == k else "overlaps (same " + ", ".join(conflict_cols) + ", overlapping period)"
-                raise DataError(spec.file, line, f"{what} packaged row {pk!r} ({rel_pkg}:{pln}); "
-                                f"add a column {SUPERSEDES} with {pk} to replace it, or change the overlay row")
+                what = (
+                    "reuses the id of"
+                    if pk == k
+                    else "overlaps (same " + ", ".join(conflict_cols) + ", overlapping period)"
+                )
+                raise DataError(
+                    spec.file,
+                    line,
+                    f"{what} packaged row {pk!r} ({rel_pkg}:{pln}); "
+                    f"add a column {SUPERSEDES} with {pk} to replace it, or change the overlay row",
+                )
         for pk in sup:
             _supersede(reader, base, pk, row, k)
             by_key.pop(pk, None)

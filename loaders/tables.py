@@ -4,6 +4,7 @@ One mechanism for every table: the YAML spec says which class a row is, how its 
 and which column becomes which property with which datatype. Adding a kind of fact means adding
 a table and its spec, not code. Every bad row stops the load with ``file:line: column: reason``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,7 +34,12 @@ PROVENANCE_COLUMNS = {
         "quote": {"property": "tk:sourceQuote", "type": "string", "required": True},
         # verbatim: the quote is the source's text (tests/test_quotes.py checks it against the
         # stored copies); paraphrase: the project's wording of it; label: a table cell or heading
-        "quote_kind": {"property": "tk:quoteKind", "type": "string", "required": True, "choices": ["verbatim", "paraphrase", "label"]},
+        "quote_kind": {
+            "property": "tk:quoteKind",
+            "type": "string",
+            "required": True,
+            "choices": ["verbatim", "paraphrase", "label"],
+        },
         "confidence": {"property": "tk:confidence", "type": "string"},
         "note": {"property": "tk:note", "type": "string"},
     },
@@ -117,7 +123,9 @@ def _open_table(path: Path, rel: str):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DataError(rel, raw[: e.start].count(b"\n") + 1, "is not UTF-8 text (GBK? UTF-16?); save the file as UTF-8") from None
+        raise DataError(
+            rel, raw[: e.start].count(b"\n") + 1, "is not UTF-8 text (GBK? UTF-16?); save the file as UTF-8"
+        ) from None
     if "\0" in text:
         raise DataError(rel, text[: text.index("\0")].count("\n") + 1, "contains a NUL byte; remove it")
     return io.StringIO(text, newline="")
@@ -128,7 +136,9 @@ def load_specs(spec_path: Path) -> list[TableSpec]:
         doc = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DataError(str(spec_path), mark.line + 1 if mark else None, f"not valid YAML: {getattr(e, 'problem', None) or e}") from None
+        raise DataError(
+            str(spec_path), mark.line + 1 if mark else None, f"not valid YAML: {getattr(e, 'problem', None) or e}"
+        ) from None
     except UnicodeDecodeError:
         raise DataError(str(spec_path), None, "is not UTF-8 text") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("tables"), list):
@@ -138,17 +148,33 @@ def load_specs(spec_path: Path) -> list[TableSpec]:
     except ValueError as e:
         raise DataError(str(spec_path), None, str(e)) from None
     except (KeyError, TypeError) as e:
-        raise DataError(str(spec_path), None, f"a table spec lacks or mistypes {e}; each table needs name, file and iri") from None
+        raise DataError(
+            str(spec_path), None, f"a table spec lacks or mistypes {e}; each table needs name, file and iri"
+        ) from None
 
 
-TABLE_KEYS = {"name", "file", "iri", "key", "class", "class_from", "columns", "constants", "ignore", "provenance", "overlay_conflict"}
+TABLE_KEYS = {
+    "name",
+    "file",
+    "iri",
+    "key",
+    "class",
+    "class_from",
+    "columns",
+    "constants",
+    "ignore",
+    "provenance",
+    "overlay_conflict",
+}
 
 
 def _load_specs(spec_path: Path, doc) -> list[TableSpec]:
     for t in doc["tables"]:
         extra = set(t) - TABLE_KEYS if isinstance(t, dict) else set()
         if extra:
-            raise ValueError(f"table {t.get('name')!r}: unknown spec keys {sorted(extra)}; allowed: {', '.join(sorted(TABLE_KEYS))}")
+            raise ValueError(
+                f"table {t.get('name')!r}: unknown spec keys {sorted(extra)}; allowed: {', '.join(sorted(TABLE_KEYS))}"
+            )
     specs = []
     for t in doc["tables"]:
         cols = {n: _column(n, c or {}) for n, c in (t.get("columns") or {}).items()}
@@ -158,8 +184,14 @@ def _load_specs(spec_path: Path, doc) -> list[TableSpec]:
                 cols.setdefault(n, _column(n, dict(c)))
         specs.append(
             TableSpec(
-                name=t["name"], file=t["file"], iri=t["iri"], key=t.get("key"), cls=t.get("class"),
-                class_from=t.get("class_from"), columns=cols, constants=t.get("constants") or {},
+                name=t["name"],
+                file=t["file"],
+                iri=t["iri"],
+                key=t.get("key"),
+                cls=t.get("class"),
+                class_from=t.get("class_from"),
+                columns=cols,
+                constants=t.get("constants") or {},
                 ignore=t.get("ignore") or [],
             )
         )
@@ -199,16 +231,26 @@ class TableReader:
                 header = reader.fieldnames or []
                 missing = [c for c in spec.columns if c not in header]
                 if missing:
-                    raise DataError(rel, 1, f"missing column(s) {', '.join(missing)}; the header must have: {', '.join(spec.columns)}")
+                    raise DataError(
+                        rel,
+                        1,
+                        f"missing column(s) {', '.join(missing)}; the header must have: {', '.join(spec.columns)}",
+                    )
                 unexpected = [c for c in header if c not in spec.columns and c not in spec.ignore]
                 if unexpected:
-                    raise DataError(rel, 1, f"unexpected column(s) {', '.join(unexpected)}; add them to data/tables.yaml or remove them")
+                    raise DataError(
+                        rel,
+                        1,
+                        f"unexpected column(s) {', '.join(unexpected)}; add them to data/tables.yaml or remove them",
+                    )
                 rows = []
                 end = reader.line_num
                 for row in reader:
                     i, end = end + 1, reader.line_num
                     if None in row:
-                        raise DataError(rel, i, f"more fields than the header has ({len(header)}); quote values that contain commas")
+                        raise DataError(
+                            rel, i, f"more fields than the header has ({len(header)}); quote values that contain commas"
+                        )
                     if any(v is None for v in row.values()):
                         raise DataError(rel, i, f"fewer fields than the header has ({len(header)})")
                     if not any(v.strip() for v in row.values()):
@@ -353,8 +395,13 @@ class TableReader:
         raise DataError(rel, line, f"unknown column type {t!r} in data/tables.yaml", c.name)
 
 
-def read_tables(data_dir: Path, spec_path: Path | None = None, overrides: dict[str, Path] | None = None,
-                overlays: list[Path] | None = None, report: list | None = None) -> list[Triple]:
+def read_tables(
+    data_dir: Path,
+    spec_path: Path | None = None,
+    overrides: dict[str, Path] | None = None,
+    overlays: list[Path] | None = None,
+    report: list | None = None,
+) -> list[Triple]:
     """All triples of all tables, or a DataError naming the first bad row.
 
     ``overrides`` replaces a table's file (e.g. ``{"catalogue_entries": official.csv}``).

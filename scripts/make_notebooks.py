@@ -2,6 +2,7 @@
 
 The notebooks are committed without outputs; `make test` executes them top to bottom.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,12 +39,16 @@ pd.set_option("display.max_colwidth", 80)"""
 
 NOTEBOOKS = {
     "policy_linkages.ipynb": [
-        new_markdown_cell("# Policy linkages\n\nDocuments → clauses → rules → categories → jurisdictions, as a graph; a timeline of what "
-                          "changed when; and which documents are in force on a date. Everything comes from the library's "
-                          "queries and the public API (`KnowledgeGraph`)."),
+        new_markdown_cell(
+            "# Policy linkages\n\nDocuments → clauses → rules → categories → jurisdictions, as a graph; a timeline of what "
+            "changed when; and which documents are in force on a date. Everything comes from the library's "
+            "queries and the public API (`KnowledgeGraph`)."
+        ),
         new_code_cell(SETUP),
-        new_markdown_cell("## The graph of rules\n\n`kg.to_networkx(classes=...)` keeps the policy documents, the rules and criteria, "
-                          "the categories and the jurisdictions they apply in."),
+        new_markdown_cell(
+            "## The graph of rules\n\n`kg.to_networkx(classes=...)` keeps the policy documents, the rules and criteria, "
+            "the categories and the jurisdictions they apply in."
+        ),
         new_code_cell("""import networkx as nx
 
 keep = ["PolicyDocument", "EligibilityCriterion", "TalentCategory", "PermitRecognition", "DocumentExemption",
@@ -97,22 +102,30 @@ for i, r in enumerate(milestones.itertuples()):
 ax.set_yticks([])
 ax.set_title("Validity of the main documents (open bars: no end date published)")
 save(fig, "timeline.png")"""),
-        new_markdown_cell("## In force on a date\n\nThe `documents_in_force` query takes supersession and lapse into account."),
+        new_markdown_cell(
+            "## In force on a date\n\nThe `documents_in_force` query takes supersession and lapse into account."
+        ),
         new_code_cell("""for date in ["2023-07-12", "2023-07-13", "2025-01-01", "2026-06-01"]:
     df = kg.query("documents_in_force", date=date)
     print(date, len(df), "documents in force:", ", ".join(d.rsplit("/", 1)[-1] for d in df.document))"""),
-        new_code_cell("""kg.query("pilot_cities", date="2024-12-31")[["city", "city_zh", "valid_from", "valid_until", "notice_number"]]"""),
+        new_code_cell(
+            """kg.query("pilot_cities", date="2024-12-31")[["city", "city_zh", "valid_from", "valid_until", "notice_number"]]"""
+        ),
     ],
     "qualification_catalogue.ipynb": [
-        new_markdown_cell("# The Guangzhou 2025 overseas-qualification catalogue\n\n**The 170 entries are a reconstruction**, "
-                          "not the official annex (which could not be obtained): every row carries its evidence flag, and this "
-                          "notebook shows it next to every count."),
+        new_markdown_cell(
+            "# The Guangzhou 2025 overseas-qualification catalogue\n\n**The 170 entries are a reconstruction**, "
+            "not the official annex (which could not be obtained): every row carries its evidence flag, and this "
+            "notebook shows it next to every count."
+        ),
         new_code_cell(SETUP),
         new_code_cell("""summary = kg.query("catalogue_summary")
 table = summary.pivot_table(index="sector_en", columns="level", values="entries", aggfunc="sum", fill_value=0, margins=True, margins_name="total")
 table = table[["assistant_engineer", "engineer", "senior_engineer", "total"]]
 table"""),
-        new_code_cell("""kg.query("catalogue_totals").query("catalogue == 'gz-2025'")[["dimension", "value", "published", "loaded"]]"""),
+        new_code_cell(
+            """kg.query("catalogue_totals").query("catalogue == 'gz-2025'")[["dimension", "value", "published", "loaded"]]"""
+        ),
         new_code_cell("""ev = summary.groupby("sector_en")[["body_named_in_notice", "reconstructed"]].sum()
 fig, ax = plt.subplots(figsize=(9, 4))
 ev.plot.barh(stacked=True, ax=ax, color=["#4c72b0", "#bbbbbb"])
@@ -123,16 +136,22 @@ save(fig, "catalogue_evidence.png")"""),
         new_code_cell("""entries = kg.query("qualification_equivalents")
 entries.groupby(["country_region", "evidence"]).size().unstack(fill_value=0).sort_values("reconstructed", ascending=False)"""),
         new_markdown_cell("## Senior Engineer entries in IT & AI, with their evidence (competency question 15)"),
-        new_code_cell("""kg.query("qualification_equivalents", level="senior_engineer", sector="it_ai")[["id", "name_en", "issuing_body", "country_region", "evidence"]]"""),
+        new_code_cell(
+            """kg.query("qualification_equivalents", level="senior_engineer", sector="it_ai")[["id", "name_en", "issuing_body", "country_region", "evidence"]]"""
+        ),
         new_markdown_cell("## Linked occupations: NOC 2022 ↔ ISCO-08 (through the entries)"),
         new_code_cell("""cw = kg.query("occupation_crosswalk")
 cw.groupby(["noc2022_minor", "isco08"]).entry.count().sort_values(ascending=False).head(15)"""),
-        new_code_cell("""kg.query("qualification_lookup", name="Chartered Engineer")[["id", "name_en", "level_zh", "evidence", "title_is_automatic", "rule_en"]]"""),
+        new_code_cell(
+            """kg.query("qualification_lookup", name="Chartered Engineer")[["id", "name_en", "level_zh", "evidence", "title_is_automatic", "rule_en"]]"""
+        ),
     ],
     "salary_thresholds.ipynb": [
-        new_markdown_cell("# Salary thresholds across cities and periods\n\nA and B monthly thresholds from the graph; an "
-                          "applicant's category as the date moves across standards; and what the 2026 Guangzhou–Foshan unified "
-                          "benchmark changes — including what is unknown."),
+        new_markdown_cell(
+            "# Salary thresholds across cities and periods\n\nA and B monthly thresholds from the graph; an "
+            "applicant's category as the date moves across standards; and what the 2026 Guangzhou–Foshan unified "
+            "benchmark changes — including what is unknown."
+        ),
         new_code_cell(SETUP),
         new_code_cell("""hist = kg.query("salary_history")
 hist[["city_name", "valid_from", "valid_until", "category", "monthly_threshold", "amount_status"]]"""),
@@ -152,18 +171,26 @@ handles += [Line2D([], [], color="black", lw=2, ls="-", label="A 类"), Line2D([
 ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="city / category 城市 / 类别")
 ax.grid(alpha=0.3)
 save(fig, "salary_thresholds.png")"""),
-        new_markdown_cell("## One applicant, many dates\n\nThe same Guangzhou applicant earning RMB 65,000 a month, assessed in one batch "
-                          "at dates across the standards. Undetermined where the data has no standard in force."),
+        new_markdown_cell(
+            "## One applicant, many dates\n\nThe same Guangzhou applicant earning RMB 65,000 a month, assessed in one batch "
+            "at dates across the standards. Undetermined where the data has no standard in force."
+        ),
         new_code_cell("""dates = ["2019-10-01", "2020-03-01", "2020-08-01", "2022-01-10", "2023-07-12", "2023-07-13", "2024-07-12", "2024-07-13", "2026-03-03"]
 profiles = [{"id": d, "city": "Guangzhou", "application_date": d, "monthly_salary_rmb": 65000} for d in dates]
 results = kg.assess(profiles)
 pd.DataFrame([{"date": r["as_of"], "verdict": r["verdict"],
                "A route": next((x.get("detail") or x.get("reason") for k in ("routes", "not_met", "undetermined") for x in r[k] if x["criterion"] == "A-III-9"), None)}
               for r in results])"""),
-        new_markdown_cell("## Foshan and the 2026 unified benchmark\n\nFrom 2026-03-03 both cities use the previous year's average "
-                          "wage of urban employees in Guangdong province. That figure is not in the data, so the graph says so."),
-        new_code_cell("""kg.query("salary_threshold", city="Foshan", date="2026-06-01")[["category", "status", "reason"]]"""),
-        new_code_cell("""kg.query("wage_statistics", city="Guangdong")[["year", "basis", "annual_average", "confidence"]]"""),
+        new_markdown_cell(
+            "## Foshan and the 2026 unified benchmark\n\nFrom 2026-03-03 both cities use the previous year's average "
+            "wage of urban employees in Guangdong province. That figure is not in the data, so the graph says so."
+        ),
+        new_code_cell(
+            """kg.query("salary_threshold", city="Foshan", date="2026-06-01")[["category", "status", "reason"]]"""
+        ),
+        new_code_cell(
+            """kg.query("wage_statistics", city="Guangdong")[["year", "basis", "annual_average", "confidence"]]"""
+        ),
     ],
 }
 
@@ -171,7 +198,9 @@ pd.DataFrame([{"date": r["as_of"], "verdict": r["verdict"],
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
-        nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+        nb = new_notebook(
+            cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        )
         nbformat.write(nb, OUT / name)
         print("written", OUT / name)
 

@@ -4,6 +4,7 @@ The decision is made by the SPARQL files in ``queries/assess/`` (run in order ov
 at once) and read back by the library queries ``assess_*.rq``. This module only validates
 profiles, loads them into the applicants graph, runs those files and shapes the JSON.
 """
+
 from __future__ import annotations
 
 import threading
@@ -22,7 +23,13 @@ G = ox.NamedNode(APPLICANTS_GRAPH)
 
 
 def _source(r: dict) -> dict:
-    return {"document": r["document"], "title": r["document_title"], "clause": r["clause"], "quote": r["quote"], "url": r["url"]}
+    return {
+        "document": r["document"],
+        "title": r["document_title"],
+        "clause": r["clause"],
+        "quote": r["quote"],
+        "url": r["url"],
+    }
 
 
 CHUNK = 10_000  # applicants per set-based pass: bounds memory, keeps every query set-based
@@ -119,6 +126,7 @@ def read_results(kg, store: ox.Store | None = None) -> dict[str, list[dict]]:
 
 # ---------------------------------------------------------------- structured outcomes
 
+
 def value(term) -> object:
     """An outcome value as the contract wants it: int or Decimal (never float), ISO date strings,
     booleans, strings; a thing (IRI) by its local id (e.g. ``gz-2023``, ``440100``)."""
@@ -149,9 +157,14 @@ def outcome_values(kg, store: ox.Store | None = None) -> dict[tuple[str, str], d
         o = out.get(k)
         if o is None:
             ev = evals.get(sol["evaluation"].value, {}) if sol["evaluation"] is not None else {}
-            o = out[k] = {"code": sol["code"].value, "outcome": sol["outcome"].value,
-                          "criterion": sol["criterion"].value if sol["criterion"] is not None else k[1].rsplit("/", 1)[-1], "evaluator": sol["evaluator"].value if sol["evaluator"] is not None else None,
-                          "values": dict(ev.get("values", {})), "labels": dict(ev.get("labels", {}))}
+            o = out[k] = {
+                "code": sol["code"].value,
+                "outcome": sol["outcome"].value,
+                "criterion": sol["criterion"].value if sol["criterion"] is not None else k[1].rsplit("/", 1)[-1],
+                "evaluator": sol["evaluator"].value if sol["evaluator"] is not None else None,
+                "values": dict(ev.get("values", {})),
+                "labels": dict(ev.get("labels", {})),
+            }
         if sol["key"] is not None:
             key = sol["key"].value
             o["values"][key] = value(sol["value"])
@@ -177,8 +190,11 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
     for start in range(0, len(profiles), chunk):
         store = ox.Store()
         store.bulk_extend(policy)
-        store.bulk_extend(q for i in range(start, min(start + chunk, len(profiles)))
-                          for q in profile_quads(profiles[i], i, kg.binder, vocab)[1])
+        store.bulk_extend(
+            q
+            for i in range(start, min(start + chunk, len(profiles)))
+            for q in profile_quads(profiles[i], i, kg.binder, vocab)[1]
+        )
         run_pipeline(kg, store)
         summary.update({r["applicant"]: r for r in rows_to_dicts(store.query(kg.queries["assess_summary"].text))})
         for (a, rule), o in outcome_values(kg, store).items():  # coded outcomes: sentences from data/messages.csv
@@ -191,12 +207,22 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
         app = applicant_iri(i)
         r = summary[app]
         split = lambda v: sorted(v.split(" | ")) if v else []  # noqa: E731
-        out.append({"id": key, "verdict": r["verdict"], "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
-                    "reason": r["reason"], "met": sorted(split(r["met"]) + coded_lines[(app, "met")]),
-                    "undetermined": sorted(split(r["undetermined"]) + coded_lines[(app, "undetermined")]),
-                    "recognition": split(r["recognition"]), "points_total": r["points_total"], "points_complete": r["points_complete"],
-                    "document_exemptions": sorted(f"{e['document_type']}={e['status']}" for e in exemptions.get(app, [])),
-                    "as_of": date, "data_version": kg.data_version})
+        out.append(
+            {
+                "id": key,
+                "verdict": r["verdict"],
+                "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
+                "reason": r["reason"],
+                "met": sorted(split(r["met"]) + coded_lines[(app, "met")]),
+                "undetermined": sorted(split(r["undetermined"]) + coded_lines[(app, "undetermined")]),
+                "recognition": split(r["recognition"]),
+                "points_total": r["points_total"],
+                "points_complete": r["points_complete"],
+                "document_exemptions": sorted(f"{e['document_type']}={e['status']}" for e in exemptions.get(app, [])),
+                "as_of": date,
+                "data_version": kg.data_version,
+            }
+        )
     return out
 
 
@@ -210,41 +236,86 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
         coded = outcome_values(kg, store)
     by = lambda rows: _group(rows)  # noqa: E731
     verdicts = {r["applicant"]: r for r in res["assess_results"]}
-    routes, points, transfer, quals = by(res["assess_routes"]), by(res["assess_points"]), by(res["assess_transfer"]), by(res["assess_qualifications"])
+    routes, points, transfer, quals = (
+        by(res["assess_routes"]),
+        by(res["assess_points"]),
+        by(res["assess_transfer"]),
+        by(res["assess_qualifications"]),
+    )
     out = []
     for i, (key, date) in enumerate(keys):
         app = applicant_iri(i)
         v = verdicts[app]
-        doc: dict = {"id": key, "category": v["verdict"] if v["verdict"] in ("A", "B", "C") else None,
-                     "verdict": v["verdict"], "reason": v["reason"], "routes": [], "not_met": [], "undetermined": []}
+        doc: dict = {
+            "id": key,
+            "category": v["verdict"] if v["verdict"] in ("A", "B", "C") else None,
+            "verdict": v["verdict"],
+            "reason": v["reason"],
+            "routes": [],
+            "not_met": [],
+            "undetermined": [],
+        }
         recognition = []
         for r in routes.get(app, []):
             item = _outcome_item(r, coded.get((app, r["rule"])))
-            bucket = {"met": "routes", "not_met": "not_met", "undetermined": "undetermined", "not_applicable": "not_applicable"}[r["outcome"]]
+            bucket = {
+                "met": "routes",
+                "not_met": "not_met",
+                "undetermined": "undetermined",
+                "not_applicable": "not_applicable",
+            }[r["outcome"]]
             doc.setdefault(bucket, []).append(item)
             if "/recognition/" in r["rule"]:
                 recognition.append({**item, "outcome": r["outcome"]})
         if app in points or v.get("points_total") is not None:
             factors = {p["factor_code"]: p["points"] for p in points.get(app, [])}
             missing = [p["factor_code"] for p in points.get(app, []) if p["input_missing"]]
-            doc["points"] = {"total": v.get("points_total"), "complete": v.get("points_complete"),
-                             "scheme": points[app][0]["scheme"] if app in points else None,
-                             "factors": factors, "missing_factors": missing}
+            doc["points"] = {
+                "total": v.get("points_total"),
+                "complete": v.get("points_complete"),
+                "scheme": points[app][0]["scheme"] if app in points else None,
+                "factors": factors,
+                "missing_factors": missing,
+            }
         if recognition or app in transfer:
             doc["recognition"] = recognition
             doc["document_exemptions"] = [
-                {"document_type": t["document_type"], "status": t["status"], "reason": t["reason"], "reason_zh": t["reason_zh"],
-                 "code": t["reason_code"], "values": {k: v for k, v in (("condition", t["condition"]), ("max_days", t["max_days"]),
-                                                                     ("days", t["days_since_move"])) if v is not None},
-                 "rule": t["label_en"],
-                 "source": {"document": t["document"], "quote": t["quote"], "url": t["url"]}}
-                for t in transfer.get(app, [])]
+                {
+                    "document_type": t["document_type"],
+                    "status": t["status"],
+                    "reason": t["reason"],
+                    "reason_zh": t["reason_zh"],
+                    "code": t["reason_code"],
+                    "values": {
+                        k: v
+                        for k, v in (
+                            ("condition", t["condition"]),
+                            ("max_days", t["max_days"]),
+                            ("days", t["days_since_move"]),
+                        )
+                        if v is not None
+                    },
+                    "rule": t["label_en"],
+                    "source": {"document": t["document"], "quote": t["quote"], "url": t["url"]},
+                }
+                for t in transfer.get(app, [])
+            ]
         if app in quals:
-            doc["qualifications"] = [{"id": q["id"], "name_en": q["name_en"], "title_level": q["level"], "title_level_zh": q["level_zh"],
-                                      "evidence": q["evidence"], "title_is_automatic": q["title_is_automatic"],
-                                      "applicability": q["applicability"], "applicability_code": q["applicability_code"],
-                                      "applicability_reason": q["applicability_reason"], "applicability_reason_zh": q["applicability_reason_zh"]}
-                                     for q in quals[app]]
+            doc["qualifications"] = [
+                {
+                    "id": q["id"],
+                    "name_en": q["name_en"],
+                    "title_level": q["level"],
+                    "title_level_zh": q["level_zh"],
+                    "evidence": q["evidence"],
+                    "title_is_automatic": q["title_is_automatic"],
+                    "applicability": q["applicability"],
+                    "applicability_code": q["applicability_code"],
+                    "applicability_reason": q["applicability_reason"],
+                    "applicability_reason_zh": q["applicability_reason_zh"],
+                }
+                for q in quals[app]
+            ]
         doc["as_of"] = date
         doc["data_version"] = kg.data_version
         out.append(doc)
@@ -258,9 +329,19 @@ def _outcome_item(r: dict, coded: dict | None) -> dict:
         code, values, evaluator = coded["code"], coded["values"], coded["evaluator"] or r.get("evaluator")
     else:  # a step not yet converted to message codes: its sentence as written
         en, zh, code, values, evaluator = r["detail"], r["detail"], None, {}, r.get("evaluator")
-    item = {"criterion": r["criterion"] or r["rule"].rsplit("/", 1)[-1], "category": r["category"], "outcome": r["outcome"],
-            "evaluator": evaluator, "code": code, "values": values,
-            "label_en": r["label_en"], "label_zh": r["label_zh"], "detail": en, "detail_zh": zh, "source": _source(r)}
+    item = {
+        "criterion": r["criterion"] or r["rule"].rsplit("/", 1)[-1],
+        "category": r["category"],
+        "outcome": r["outcome"],
+        "evaluator": evaluator,
+        "code": code,
+        "values": values,
+        "label_en": r["label_en"],
+        "label_zh": r["label_zh"],
+        "detail": en,
+        "detail_zh": zh,
+        "source": _source(r),
+    }
     if r["outcome"] != "met":
         item["reason"], item["reason_zh"] = en, zh
     if r["based_on"]:

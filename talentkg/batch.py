@@ -15,6 +15,7 @@ Exit codes of the CLI: 0 every row assessed; 3 some rows failed (the others are 
 failures listed); 2 the input cannot be used at all (nothing written). ``--strict``: any bad row
 is exit 2 and nothing is written.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,12 +30,45 @@ from talentkg.profile import TOP_FIELDS
 
 CHUNK = 10_000  # applicants per set-based pass: bounds memory, keeps every query set-based
 
-OUT_COLUMNS = ["source", "id", "city", "application_date", "verdict", "category", "reason", "routes", "route_details",
-               "undetermined", "points_total", "points_complete", "recognition", "document_exemptions", "as_of",
-               "data_version", "error"]
+OUT_COLUMNS = [
+    "source",
+    "id",
+    "city",
+    "application_date",
+    "verdict",
+    "category",
+    "reason",
+    "routes",
+    "route_details",
+    "undetermined",
+    "points_total",
+    "points_complete",
+    "recognition",
+    "document_exemptions",
+    "as_of",
+    "data_version",
+    "error",
+]
 ERROR_COLUMNS = ["source", "id", "field", "error"]
-COMPARE_COLUMNS = ["source", "id", "city", "date_1", "verdict_1", "category_1", "routes_1", "date_2", "verdict_2", "category_2",
-                   "routes_2", "changed", "change", "why", "why_sources", "data_version", "error"]
+COMPARE_COLUMNS = [
+    "source",
+    "id",
+    "city",
+    "date_1",
+    "verdict_1",
+    "category_1",
+    "routes_1",
+    "date_2",
+    "verdict_2",
+    "category_2",
+    "routes_2",
+    "changed",
+    "change",
+    "why",
+    "why_sources",
+    "data_version",
+    "error",
+]
 
 
 class _Columns:
@@ -81,6 +115,7 @@ def chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 # ---------------------------------------------------------------- one chunk
+
 
 class Engine:
     """What a process needs to assess chunks: the policy graph (as a KnowledgeGraph) and its vocabulary."""
@@ -181,8 +216,14 @@ class Engine:
         got = self.summaries(items)
         out, changed = [], []
         for i, (r, a, b) in enumerate(checked):
-            base = {"source": r.source, "id": a[0], "city": r.cells.get("city", ""), "date_1": d1, "date_2": d2,
-                    "data_version": self.kg.data_version}
+            base = {
+                "source": r.source,
+                "id": a[0],
+                "city": r.cells.get("city", ""),
+                "date_1": d1,
+                "date_2": d2,
+                "data_version": self.kg.data_version,
+            }
             problem = f"{r.source}: {r.field}: {r.error}" if r.error else (a[1] or b[1])
             if problem:
                 out.append({**base, "error": problem, "_field": r.field or _field_of(problem)})
@@ -190,10 +231,20 @@ class Engine:
             s1, s2 = got[2 * i], got[2 * i + 1]
             c1 = s1["verdict"] if s1["verdict"] in ("A", "B", "C") else ""
             c2 = s2["verdict"] if s2["verdict"] in ("A", "B", "C") else ""
-            row = {**base, "verdict_1": s1["verdict"], "category_1": c1, "routes_1": _codes(s1["met"]),
-                   "verdict_2": s2["verdict"], "category_2": c2, "routes_2": _codes(s2["met"]),
-                   "changed": s1["verdict"] != s2["verdict"], "change": "" if s1["verdict"] == s2["verdict"] else f"{s1['verdict']} → {s2['verdict']}",
-                   "why": "", "why_sources": "", "error": ""}
+            row = {
+                **base,
+                "verdict_1": s1["verdict"],
+                "category_1": c1,
+                "routes_1": _codes(s1["met"]),
+                "verdict_2": s2["verdict"],
+                "category_2": c2,
+                "routes_2": _codes(s2["met"]),
+                "changed": s1["verdict"] != s2["verdict"],
+                "change": "" if s1["verdict"] == s2["verdict"] else f"{s1['verdict']} → {s2['verdict']}",
+                "why": "",
+                "why_sources": "",
+                "error": "",
+            }
             out.append(row)
             if row["changed"]:
                 changed.append((row, r))
@@ -226,13 +277,18 @@ def summary_columns(r: dict, date: str, data_version: str) -> dict:
     """The output columns of one assessed applicant (from queries/assess_summary.rq)."""
     met = _split(r["met"])
     return {
-        "verdict": r["verdict"], "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else "",
-        "reason": r["reason"], "routes": ";".join(m.split(": ", 1)[0] for m in met), "route_details": " | ".join(met),
+        "verdict": r["verdict"],
+        "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else "",
+        "reason": r["reason"],
+        "routes": ";".join(m.split(": ", 1)[0] for m in met),
+        "route_details": " | ".join(met),
         "undetermined": " | ".join(_split(r["undetermined"])),
         "points_total": "" if r["points_total"] is None else r["points_total"],
         "points_complete": "" if r["points_complete"] is None else str(r["points_complete"]).lower(),
-        "recognition": " | ".join(_split(r["recognition"])), "document_exemptions": ";".join(r.get("document_exemptions", [])),
-        "as_of": date, "data_version": data_version,
+        "recognition": " | ".join(_split(r["recognition"])),
+        "document_exemptions": ";".join(r.get("document_exemptions", [])),
+        "as_of": date,
+        "data_version": data_version,
     }
 
 
@@ -277,6 +333,7 @@ def _basis(item: dict):
 
 # ---------------------------------------------------------------- the whole batch
 
+
 @dataclass
 class BatchReport:
     rows: int = 0
@@ -289,10 +346,23 @@ class BatchReport:
         return 3 if self.failed else 0
 
 
-def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str | None = None, strict: bool = False,
-              encoding: str | None = None, workers: int = 1, scheduler: str | None = None, chunk: int = CHUNK,
-              fmt: str | None = None, progress: bool = False, errors_out: str | None = None,
-              summary_out: str | None = None) -> BatchReport:
+def run_batch(
+    kg,
+    src: str,
+    out: str,
+    *,
+    as_of: str | None = None,
+    compare: str | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk: int = CHUNK,
+    fmt: str | None = None,
+    progress: bool = False,
+    errors_out: str | None = None,
+    summary_out: str | None = None,
+) -> BatchReport:
     """Read ``src`` in chunks, assess each (here, in worker processes or on Dask), write ``out`` in input order.
 
     Nothing is in place at ``out`` until every row has been handled; an unusable input raises
@@ -304,7 +374,9 @@ def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str 
             if target and target != "-" and same_file(part, target):
                 raise BatchInputError(f"--out {target}: is the input file {part}; write the results to another file")
     if compare and not as_of:
-        raise BatchInputError("--compare: give the first date with --as-of (e.g. --as-of 2023-12-01 --compare 2026-03-03)")
+        raise BatchInputError(
+            "--compare: give the first date with --as-of (e.g. --as-of 2023-12-01 --compare 2026-03-03)"
+        )
     from talentkg.values import parse_date
 
     for name, d in (("--as-of", as_of), ("--compare", compare)):
@@ -313,7 +385,7 @@ def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str 
     required = ("city",) if as_of else ("city", "application_date")
     rows = number_rows(read_rows(src, encoding=encoding, allowed=ALLOWED, required=required))
     columns = COMPARE_COLUMNS if compare else OUT_COLUMNS
-    job = (compare_job(as_of, compare) if compare else assess_job(as_of))
+    job = compare_job(as_of, compare) if compare else assess_job(as_of)
     report = BatchReport()
     inputs = expand_inputs(src)
     writer = RowWriter(out, columns, fmt, inputs)
@@ -327,10 +399,17 @@ def run_batch(kg, src: str, out: str, *, as_of: str | None = None, compare: str 
         for block in run_chunks(kg, chunks(rows, chunk), job, workers=workers, scheduler=scheduler):
             bad = [r for r in block if r.get("error")]
             if bad and strict:
-                raise BatchInputError(f"{bad[0]['error']} (--strict: nothing written; without --strict the other rows are assessed)")
+                raise BatchInputError(
+                    f"{bad[0]['error']} (--strict: nothing written; without --strict the other rows are assessed)"
+                )
             writer.write(block)
             if errw:
-                errw.write([{"source": r["source"], "id": r["id"], "field": r.get("_field", ""), "error": r["error"]} for r in bad])
+                errw.write(
+                    [
+                        {"source": r["source"], "id": r["id"], "field": r.get("_field", ""), "error": r["error"]}
+                        for r in bad
+                    ]
+                )
             report.rows += len(block)
             report.failed += len(bad)
             for r in block:
@@ -369,11 +448,14 @@ SUMMARY_COLUMNS = ["city", "verdict_1", "verdict_2", "people", "changed"]
 
 
 def summary_rows(summary: dict[tuple, int]) -> list[dict]:
-    return [{"city": c, "verdict_1": a, "verdict_2": b, "people": n, "changed": a != b}
-            for (c, a, b), n in sorted(summary.items())]
+    return [
+        {"city": c, "verdict_1": a, "verdict_2": b, "people": n, "changed": a != b}
+        for (c, a, b), n in sorted(summary.items())
+    ]
 
 
 # ---------------------------------------------------------------- jobs and runners
+
 
 def assess_job(as_of: str | None) -> tuple:
     return ("assess", as_of)
@@ -389,7 +471,9 @@ def run_job(engine: Engine, job: tuple, rows: list[Row]) -> list[dict]:
     return engine.compare_chunk(rows, job[1], job[2])
 
 
-def run_chunks(kg, blocks: Iterator[list[Row]], job: tuple, workers: int = 1, scheduler: str | None = None) -> Iterator[list[dict]]:
+def run_chunks(
+    kg, blocks: Iterator[list[Row]], job: tuple, workers: int = 1, scheduler: str | None = None
+) -> Iterator[list[dict]]:
     """Output rows of every chunk, in input order: here, in worker processes, or on a Dask cluster."""
     if scheduler:
         from talentkg.batch_parallel import run_dask
@@ -413,10 +497,26 @@ def run_chunks(kg, blocks: Iterator[list[Row]], job: tuple, workers: int = 1, sc
 class _Bar:
     def __init__(self, total: int | None):
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self.p = Progress(TextColumn("assessing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                          TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+        self.p = Progress(
+            TextColumn("assessing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.task = self.p.add_task("rows", total=total, rate="")
         self.p.start()
         import time
@@ -442,6 +542,7 @@ def _progress(src: str, encoding: str | None) -> _Bar:
 
 # ---------------------------------------------------------------- the Python API
 
+
 def assess_table(kg, table, as_of: str | None = None, chunk: int = CHUNK) -> list[dict]:
     """Verdict rows for a pandas DataFrame or a list of row dicts (the batch columns), errors per row."""
     return _table_job(kg, table, assess_job(as_of), chunk)
@@ -459,8 +560,10 @@ def _table_job(kg, table, job: tuple, chunk: int) -> list[dict]:
         for h in rec:
             if not ALLOWED(str(h)):
                 raise BatchInputError(f"column {h!r}: unknown; allowed: {ALLOWED.describe}")
-    rows = (Row(n, f"row {n}", {str(k): t for k, v in rec.items() if (t := cell_text(v)) is not None})
-            for n, rec in enumerate(records, start=1))
+    rows = (
+        Row(n, f"row {n}", {str(k): t for k, v in rec.items() if (t := cell_text(v)) is not None})
+        for n, rec in enumerate(records, start=1)
+    )
     out: list[dict] = []
     engine = Engine(kg)
     for block in chunks(rows, chunk):

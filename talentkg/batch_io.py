@@ -14,6 +14,7 @@ Rows: trailing empty rows (Excel's ``,,,``) are skipped; a row with more cells t
 per-row error; fewer cells mean empty fields. A header with an unknown or repeated column is an
 error for the whole file (exit 2), since every row would be wrong the same way.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -51,6 +52,7 @@ class InputRow:
 
 # ---------------------------------------------------------------- locations
 
+
 def _is_url(path: str) -> bool:
     return "://" in str(path)
 
@@ -66,7 +68,9 @@ def expand_inputs(path: str) -> list[str]:
     if not _is_url(s):
         p = Path(s)
         if p.is_dir():
-            files = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith("."))
+            files = sorted(
+                str(f) for f in p.iterdir() if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")
+            )
             if not files:
                 raise BatchInputError(f"{s}: the folder holds no .csv, .xlsx or .parquet file")
             return files
@@ -101,7 +105,9 @@ def input_format(path: str) -> str:
     for suf in INPUT_SUFFIXES:
         if low.endswith(suf):
             return suf[1:]
-    raise BatchInputError(f"{display_name(path)}: unknown batch file type; give a .csv, .xlsx or .parquet file (or a folder of them)")
+    raise BatchInputError(
+        f"{display_name(path)}: unknown batch file type; give a .csv, .xlsx or .parquet file (or a folder of them)"
+    )
 
 
 def same_file(a: str, b: str) -> bool:
@@ -114,6 +120,7 @@ def same_file(a: str, b: str) -> bool:
 
 
 # ---------------------------------------------------------------- cell values
+
 
 def cell_text(v) -> str | None:
     """A cell as the text a profile field parses (None = empty). Numbers keep their exact digits."""
@@ -142,6 +149,7 @@ def cell_text(v) -> str | None:
 
 # ---------------------------------------------------------------- encodings
 
+
 def detect_encoding(head: bytes) -> str:
     """The codec of a CSV from its first bytes: a BOM, or UTF-16's NUL bytes; UTF-8 otherwise."""
     if head.startswith(codecs.BOM_UTF8):
@@ -164,7 +172,8 @@ def _encoding_error(name: str, line: int, raw: bytes, pos: int) -> BatchInputErr
         pass
     return BatchInputError(
         f"{name}:{line}: not UTF-8 (byte 0x{raw[pos]:02x} at column {pos + 1}){hint}; save the file as UTF-8 "
-        f"(Excel: Save As → \"CSV UTF-8\") or give its encoding, e.g. --encoding gbk")
+        f'(Excel: Save As → "CSV UTF-8") or give its encoding, e.g. --encoding gbk'
+    )
 
 
 def _decoded_lines(fh: IO[bytes], name: str, encoding: str) -> Iterator[str]:
@@ -176,7 +185,9 @@ def _decoded_lines(fh: IO[bytes], name: str, encoding: str) -> Iterator[str]:
         except UnicodeDecodeError as e:
             if encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8"):
                 raise _encoding_error(name, n, raw, e.start) from None
-            raise BatchInputError(f"{name}:{n}: cannot be read as {encoding} (byte 0x{raw[e.start]:02x}); give the file's encoding with --encoding") from None
+            raise BatchInputError(
+                f"{name}:{n}: cannot be read as {encoding} (byte 0x{raw[e.start]:02x}); give the file's encoding with --encoding"
+            ) from None
         if first:
             text = text.lstrip("\ufeff")
             first = False
@@ -184,6 +195,7 @@ def _decoded_lines(fh: IO[bytes], name: str, encoding: str) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- readers
+
 
 class _Table:
     """Rows of one file: header first, then (source, cells list) per row."""
@@ -231,9 +243,13 @@ class _Table:
                     start, last = last + 1, reader.line_num
                     yield f"{self.name}:{start}", cells
             except UnicodeDecodeError as e:
-                raise BatchInputError(f"{self.name}: cannot be read as {enc} ({e.reason}); give the file's encoding with --encoding") from None
+                raise BatchInputError(
+                    f"{self.name}: cannot be read as {enc} ({e.reason}); give the file's encoding with --encoding"
+                ) from None
             except csv.Error as e:
-                raise BatchInputError(f"{self.name}:{last + 1}: not a readable CSV ({e}); check the quoting of that line") from None
+                raise BatchInputError(
+                    f"{self.name}:{last + 1}: not a readable CSV ({e}); check the quoting of that line"
+                ) from None
 
     def _xlsx(self) -> Iterator[tuple[str, list]]:
         import openpyxl
@@ -242,7 +258,9 @@ class _Table:
             try:
                 wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
             except Exception as e:
-                raise BatchInputError(f"{self.name}: not a readable XLSX workbook ({type(e).__name__}); save it from Excel as .xlsx") from None
+                raise BatchInputError(
+                    f"{self.name}: not a readable XLSX workbook ({type(e).__name__}); save it from Excel as .xlsx"
+                ) from None
             try:
                 ws = wb.worksheets[0]
                 for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -286,7 +304,9 @@ def _header(name: str, cells: list, allowed) -> list[str]:
     return header
 
 
-def read_rows(path: str, encoding: str | None = None, allowed=None, required: tuple[str, ...] = ()) -> Iterator[InputRow]:
+def read_rows(
+    path: str, encoding: str | None = None, allowed=None, required: tuple[str, ...] = ()
+) -> Iterator[InputRow]:
     """Every data row of a file, a folder or a URL, streamed, in order.
 
     ``allowed(column) -> bool`` (with a ``describe`` attribute) checks the header; ``required``
@@ -296,7 +316,9 @@ def read_rows(path: str, encoding: str | None = None, allowed=None, required: tu
         it = table.rows()
         first = next(it, None)
         if first is None:
-            raise BatchInputError(f"{table.name}: the file is empty; the first row must name the columns (city, application_date, …)")
+            raise BatchInputError(
+                f"{table.name}: the file is empty; the first row must name the columns (city, application_date, …)"
+            )
         header = _header(table.name, first[1], allowed)
         missing = [c for c in required if c not in header]
         if missing:
@@ -309,8 +331,13 @@ def read_rows(path: str, encoding: str | None = None, allowed=None, required: tu
             extra = [t for t in texts[width:] if t]
             cells = {h: t for h, t in zip(header, texts) if t is not None}
             if extra:
-                yield InputRow(source, cells, f"the row has {width + len(texts[width:]) - texts[width:].count(None)} cells but the header names {width} columns; "
-                                            f"remove the extra cells ({extra[0]!r} …) or name their column", "row")
+                yield InputRow(
+                    source,
+                    cells,
+                    f"the row has {width + len(texts[width:]) - texts[width:].count(None)} cells but the header names {width} columns; "
+                    f"remove the extra cells ({extra[0]!r} …) or name their column",
+                    "row",
+                )
                 continue
             yield InputRow(source, cells)
 
@@ -334,6 +361,7 @@ def size_hint(path: str, encoding: str | None = None) -> int | None:
 
 # ---------------------------------------------------------------- writers
 
+
 def output_format(path: str, fmt: str | None = None) -> str:
     if fmt:
         return fmt
@@ -343,7 +371,9 @@ def output_format(path: str, fmt: str | None = None) -> str:
     for f in OUTPUT_FORMATS:
         if low.endswith("." + f):
             return f
-    raise BatchInputError(f"--out {path}: unknown output type; end the name in .csv, .xlsx or .parquet (or give --format)")
+    raise BatchInputError(
+        f"--out {path}: unknown output type; end the name in .csv, .xlsx or .parquet (or give --format)"
+    )
 
 
 def neutralise(v: str) -> str:
@@ -420,7 +450,9 @@ class RowWriter:
             self._csv.writerows([[neutralise(_s(r.get(c))) for c in self.columns] for r in rows])
         elif self.format == "xlsx":
             if self.rows > XLSX_MAX_ROWS:
-                raise BatchInputError(f"--out {self.path}: more than {XLSX_MAX_ROWS:,} rows do not fit in an Excel sheet; write .csv or .parquet")
+                raise BatchInputError(
+                    f"--out {self.path}: more than {XLSX_MAX_ROWS:,} rows do not fit in an Excel sheet; write .csv or .parquet"
+                )
             for r in rows:
                 self._ws.append([neutralise(_s(r.get(c))) for c in self.columns])
         else:

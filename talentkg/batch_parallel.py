@@ -5,6 +5,7 @@ graph (the same graph, overlays included, whatever the worker's machine has on d
 independent; results come back and are written in input order, so the output is identical to a
 single-process run. At most a few chunks are in flight at once, so memory stays bounded.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,9 @@ def run_pool(kg, blocks: Iterator[list[Row]], job: tuple, workers: int) -> Itera
 
     data = policy_ntriples(kg)
     # spawn: a fresh interpreter per worker (no threads or store inherited from this process)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                             initializer=_init, initargs=(data, kg.data_version)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_init, initargs=(data, kg.data_version)
+    ) as pool:
         pending: deque = deque()
         for block in blocks:
             pending.append(pool.submit(_pool_job, job, block))
@@ -63,11 +65,14 @@ def run_pool(kg, blocks: Iterator[list[Row]], job: tuple, workers: int) -> Itera
 
 # ---------------------------------------------------------------- Dask distributed
 
+
 def _dask_job(data: bytes, data_version: str, job: tuple, rows: list[Row]) -> list[dict]:
     return run_job(_engine(data, data_version), job, rows)
 
 
-def run_dask(kg, blocks: Iterator[list[Row]], job: tuple, scheduler: str, timeout: float = 10.0) -> Iterator[list[dict]]:
+def run_dask(
+    kg, blocks: Iterator[list[Row]], job: tuple, scheduler: str, timeout: float = 10.0
+) -> Iterator[list[dict]]:
     """Submit the chunks to an existing dask.distributed scheduler; results in input order."""
     from distributed import Client
 
@@ -76,8 +81,10 @@ def run_dask(kg, blocks: Iterator[list[Row]], job: tuple, scheduler: str, timeou
     try:
         client = Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError) as e:
-        raise BatchInputError(f"--scheduler {scheduler}: no Dask scheduler answers there ({type(e).__name__}); "
-                              "start one (`dask scheduler`) or check the address") from None
+        raise BatchInputError(
+            f"--scheduler {scheduler}: no Dask scheduler answers there ({type(e).__name__}); "
+            "start one (`dask scheduler`) or check the address"
+        ) from None
     try:
         nworkers = max(1, len(client.scheduler_info().get("workers", {})))
         data = client.scatter(policy_ntriples(kg), broadcast=True)

@@ -10,6 +10,7 @@ materialised. The verdict step (``40-verdict.ru``) and the summary read
 routes met and undetermined with their figures and the points total are unchanged; the tests
 prove both modes equal on the synthetic mix and on every ``tests/cq`` assess case.
 """
+
 from __future__ import annotations
 
 NOT_MET_FILTER = '\n  FILTER(?outcome != "not_met")  # verdict mode (talentkg.batch_verdict): not-met outcomes are not materialised\n'
@@ -35,7 +36,7 @@ def operation_spans(text: str) -> list[tuple[int, int]]:
             continue
         if c == "<":
             j = i + 1
-            while j < n and text[j] not in "<>\"{}|^`\\ \t\n":
+            while j < n and text[j] not in '<>"{}|^`\\ \t\n':
                 j += 1
             if j < n and text[j] == ">":
                 i = j + 1

@@ -15,6 +15,7 @@ A marker may rename the block's parameters and give its local variables a prefix
 Blocks may include blocks. ``python -m talentkg.blocks`` rewrites every file from the blocks;
 ``--check`` exits 1 naming the files that are out of date (a test runs it). See docs/RULE_ENGINE.md.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,7 +110,9 @@ def expand(lines: list[str], depth: int = 0) -> list[str]:
 
 
 def targets() -> list[Path]:
-    return sorted([*QUERIES_DIR.glob("*.rq"), *(QUERIES_DIR / "assess").glob("*.ru"), *(QUERIES_DIR / "violations").glob("*.rq")])
+    return sorted(
+        [*QUERIES_DIR.glob("*.rq"), *(QUERIES_DIR / "assess").glob("*.ru"), *(QUERIES_DIR / "violations").glob("*.rq")]
+    )
 
 
 def generated(path: Path) -> str:
@@ -132,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
             if not check:
                 p.write_text(new, encoding="utf-8")
     if check and stale:
-        print("out of date (run: python -m talentkg.blocks): " + ", ".join(str(p.relative_to(QUERIES_DIR.parent)) for p in stale))
+        print(
+            "out of date (run: python -m talentkg.blocks): "
+            + ", ".join(str(p.relative_to(QUERIES_DIR.parent)) for p in stale)
+        )
         return 1
     if not check:
         for p in stale:

@@ -7,6 +7,7 @@ urban employees, basis not published), the outcome keeps ``outcome: undetermined
 basis, year, source and confidence, and the threshold it would give (COMPUTED, never published).
 The lookup is the library query ``queries/salary_candidates.rq`` (the same rows for analysts).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,14 +27,28 @@ def salary_candidates(kg, city: str, date: str) -> dict[str, list[dict]]:
     """criterion code → candidate rows for an application in ``city`` on ``date``."""
     out: dict[str, list[dict]] = {}
     for r in kg.rows("salary_candidates", city=city, date=date):
-        out.setdefault(r["criterion"], []).append({
-            "rule": r["rule"], "benchmark": r["benchmark"], "benchmark_name": r["benchmark_name"], "rule_basis": r["rule_basis"],
-            "reference_year": _num(r["reference_year"]), "statistic": r["candidate"], "statistics_year": _num(r["statistics_year"]),
-            "basis": r["basis"], "annual_amount": _num(r["annual_amount"]), "monthly_amount": _num(r["monthly_amount"]),
-            "category": r["category"], "multiple": _num(r["multiple"]), "threshold": _num(r["threshold"]),
-            "amount_status": "computed", "label": COMPUTED_NOTE, "confidence": r.get("confidence"),
-            "source_url": r["source_url"], "quote": r["quote"],
-        })
+        out.setdefault(r["criterion"], []).append(
+            {
+                "rule": r["rule"],
+                "benchmark": r["benchmark"],
+                "benchmark_name": r["benchmark_name"],
+                "rule_basis": r["rule_basis"],
+                "reference_year": _num(r["reference_year"]),
+                "statistic": r["candidate"],
+                "statistics_year": _num(r["statistics_year"]),
+                "basis": r["basis"],
+                "annual_amount": _num(r["annual_amount"]),
+                "monthly_amount": _num(r["monthly_amount"]),
+                "category": r["category"],
+                "multiple": _num(r["multiple"]),
+                "threshold": _num(r["threshold"]),
+                "amount_status": "computed",
+                "label": COMPUTED_NOTE,
+                "confidence": r.get("confidence"),
+                "source_url": r["source_url"],
+                "quote": r["quote"],
+            }
+        )
     return out
 
 

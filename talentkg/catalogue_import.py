@@ -5,6 +5,7 @@ normalises it to the columns of the reconstruction with ``evidence = official_an
 atomically, and reports every total (overall, by title level, by sector) that differs from the
 published ones (seed 002). Build with ``talentkg build --catalogue FILE``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,23 +19,92 @@ from talentkg.resources import DATA_DIR
 
 HEADERS = {
     "seq": ["序号", "no", "no.", "number", "id", "编号"],
-    "name": ["资格名称", "职业资格名称", "境外职业资格名称", "qualification", "qualification name", "name", "name_en", "名称"],
+    "name": [
+        "资格名称",
+        "职业资格名称",
+        "境外职业资格名称",
+        "qualification",
+        "qualification name",
+        "name",
+        "name_en",
+        "名称",
+    ],
     "name_zh": ["中文名称", "资格中文名称", "name_zh"],
     "body": ["颁发机构", "发证机构", "issuing body", "issuer", "issuing_body", "issuing_body_en", "awarding body"],
-    "country": ["国家（地区）", "国家(地区)", "国家/地区", "国家", "country", "country/region", "country_region", "region"],
+    "country": [
+        "国家（地区）",
+        "国家(地区)",
+        "国家/地区",
+        "国家",
+        "country",
+        "country/region",
+        "country_region",
+        "region",
+    ],
     "level": ["对应职称", "对应职称级别", "比照职称", "corresponding title", "title level", "title_level", "level"],
     "sector": ["领域", "产业领域", "行业", "所属领域", "sector", "field"],
 }
-LEVELS = {"助理工程师": "assistant_engineer", "assistant engineer": "assistant_engineer", "assistant_engineer": "assistant_engineer",
-          "工程师": "engineer", "engineer": "engineer",
-          "高级工程师": "senior_engineer", "senior engineer": "senior_engineer", "senior_engineer": "senior_engineer",
-          "正高级工程师": "professor_level_senior_engineer", "professor-level senior engineer": "professor_level_senior_engineer"}
-COUNTRIES = {"美国": "US", "united states": "US", "usa": "US", "英国": "GB", "united kingdom": "GB", "uk": "GB", "日本": "JP", "japan": "JP",
-             "加拿大": "CA", "canada": "CA", "香港": "HK", "中国香港": "HK", "hong kong": "HK", "澳门": "MO", "中国澳门": "MO", "macao": "MO", "macau": "MO",
-             "德国": "DE", "germany": "DE", "法国": "FR", "france": "FR", "比利时": "BE", "belgium": "BE", "澳大利亚": "AU", "australia": "AU",
-             "新加坡": "SG", "singapore": "SG", "爱尔兰": "IE", "ireland": "IE", "新西兰": "NZ", "new zealand": "NZ", "瑞士": "CH", "switzerland": "CH"}
-OUT_COLUMNS = ["id", "sector", "name_en", "name_zh", "issuing_body_en", "issuing_body_zh", "country_region", "title_level",
-               "evidence", "noc2022_code", "isco08_code", "level_rationale"]
+LEVELS = {
+    "助理工程师": "assistant_engineer",
+    "assistant engineer": "assistant_engineer",
+    "assistant_engineer": "assistant_engineer",
+    "工程师": "engineer",
+    "engineer": "engineer",
+    "高级工程师": "senior_engineer",
+    "senior engineer": "senior_engineer",
+    "senior_engineer": "senior_engineer",
+    "正高级工程师": "professor_level_senior_engineer",
+    "professor-level senior engineer": "professor_level_senior_engineer",
+}
+COUNTRIES = {
+    "美国": "US",
+    "united states": "US",
+    "usa": "US",
+    "英国": "GB",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "日本": "JP",
+    "japan": "JP",
+    "加拿大": "CA",
+    "canada": "CA",
+    "香港": "HK",
+    "中国香港": "HK",
+    "hong kong": "HK",
+    "澳门": "MO",
+    "中国澳门": "MO",
+    "macao": "MO",
+    "macau": "MO",
+    "德国": "DE",
+    "germany": "DE",
+    "法国": "FR",
+    "france": "FR",
+    "比利时": "BE",
+    "belgium": "BE",
+    "澳大利亚": "AU",
+    "australia": "AU",
+    "新加坡": "SG",
+    "singapore": "SG",
+    "爱尔兰": "IE",
+    "ireland": "IE",
+    "新西兰": "NZ",
+    "new zealand": "NZ",
+    "瑞士": "CH",
+    "switzerland": "CH",
+}
+OUT_COLUMNS = [
+    "id",
+    "sector",
+    "name_en",
+    "name_zh",
+    "issuing_body_en",
+    "issuing_body_zh",
+    "country_region",
+    "title_level",
+    "evidence",
+    "noc2022_code",
+    "isco08_code",
+    "level_rationale",
+]
 
 
 def _read(path: Path) -> list[list[str]]:
@@ -57,7 +127,11 @@ def _sectors() -> dict[str, str]:
 
 def _published() -> list[tuple[str, str, int]]:
     rows = csv.DictReader((DATA_DIR / "catalogue_totals.csv").open(encoding="utf-8"))
-    return [(r["dimension"], r["title_level"] or r["sector"] or "all", int(r["published_count"])) for r in rows if r["catalogue"] == "gz-2025"]
+    return [
+        (r["dimension"], r["title_level"] or r["sector"] or "all", int(r["published_count"]))
+        for r in rows
+        if r["catalogue"] == "gz-2025"
+    ]
 
 
 def import_annex(path: Path, out: Path) -> list[str]:
@@ -85,11 +159,21 @@ def import_annex(path: Path, out: Path) -> list[str]:
         get = lambda k: r[col[k]].strip() if k in col and col[k] < len(r) else ""  # noqa: E731
         level = LEVELS.get(get("level").lower())
         if not level:
-            raise DataError(str(path), n, f"title level {get('level')!r} is not one of 助理工程师, 工程师, 高级工程师, 正高级工程师", "对应职称")
+            raise DataError(
+                str(path),
+                n,
+                f"title level {get('level')!r} is not one of 助理工程师, 工程师, 高级工程师, 正高级工程师",
+                "对应职称",
+            )
         country = get("country")
         code = country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else COUNTRIES.get(country.lower())
         if not code:
-            raise DataError(str(path), n, f"country or region {country!r} not recognised; use an ISO code such as US, GB, HK", "国家（地区）")
+            raise DataError(
+                str(path),
+                n,
+                f"country or region {country!r} not recognised; use an ISO code such as US, GB, HK",
+                "国家（地区）",
+            )
         sector = get("sector")
         sector_code = sectors.get(sector.lower()) if sector else ""
         if sector and not sector_code:
@@ -97,10 +181,22 @@ def import_annex(path: Path, out: Path) -> list[str]:
         if not get("name") or not get("body"):
             raise DataError(str(path), n, "qualification name and issuing body are required")
         seq = get("seq") or str(n - 1)
-        out_rows.append({"id": f"GZ2025-{int(seq):03d}" if seq.isdigit() else f"GZ2025-{seq}", "sector": sector_code or "",
-                         "name_en": get("name"), "name_zh": get("name_zh"), "issuing_body_en": get("body"), "issuing_body_zh": "",
-                         "country_region": code, "title_level": level, "evidence": "official_annex",
-                         "noc2022_code": "", "isco08_code": "", "level_rationale": "official annex"})
+        out_rows.append(
+            {
+                "id": f"GZ2025-{int(seq):03d}" if seq.isdigit() else f"GZ2025-{seq}",
+                "sector": sector_code or "",
+                "name_en": get("name"),
+                "name_zh": get("name_zh"),
+                "issuing_body_en": get("body"),
+                "issuing_body_zh": "",
+                "country_region": code,
+                "title_level": level,
+                "evidence": "official_annex",
+                "noc2022_code": "",
+                "isco08_code": "",
+                "level_rationale": "official annex",
+            }
+        )
     if any(not r["sector"] for r in out_rows):
         raise DataError(str(path), None, "the annex has no sector column; the graph needs each entry's sector (领域)")
     buf = io.StringIO()

@@ -1,4 +1,5 @@
 """The ``talentkg`` command line."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ REPORT_URL = "https://github.com/talentkg/talentkg/issues"
 def _os_error(e: OSError) -> str:
     name = e.filename if e.filename is not None else ""
     reason = e.strerror or str(e)
-    hint = {"ENOENT": "check the path", "EACCES": "check the permissions", "EISDIR": "give a file, not a folder",
-            "ENOSPC": "free some disk space", "EROFS": "write somewhere writable", "ENOTDIR": "check the path"}
+    hint = {
+        "ENOENT": "check the path",
+        "EACCES": "check the permissions",
+        "EISDIR": "give a file, not a folder",
+        "ENOSPC": "free some disk space",
+        "EROFS": "write somewhere writable",
+        "ENOTDIR": "check the path",
+    }
     import errno
 
     code = errno.errorcode.get(e.errno or 0, "")
@@ -61,8 +68,11 @@ class Group(click.Group):
             if os.environ.get("TALENTKG_DEBUG"):
                 raise
             click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
-            click.echo(f"this is a bug in talentkg — please report it at {REPORT_URL} with the command you ran "
-                       "(TALENTKG_DEBUG=1 shows the details)", err=True)
+            click.echo(
+                f"this is a bug in talentkg — please report it at {REPORT_URL} with the command you ran "
+                "(TALENTKG_DEBUG=1 shows the details)",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -71,8 +81,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(package_name="talentkg")
-@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="A local overlay folder of tables (same files and headers as data/) loaded on top of the packaged data; repeatable. Default: $TALENTKG_DATA.")
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A local overlay folder of tables (same files and headers as data/) loaded on top of the packaged data; repeatable. Default: $TALENTKG_DATA.",
+)
 def main(data_dirs):
     """talentkg — China's foreign-talent work-permit policy as a knowledge graph.
 
@@ -123,9 +138,15 @@ def _kg(graph: str | None, catalogue: str | None = None, note: bool = False):
 
 # ---------------------------------------------------------------- build / validate / stats
 @main.command()
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and violation checks (not recommended).")
-@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False), help="Use an imported official catalogue CSV instead of the reconstruction.")
+@click.option(
+    "--catalogue",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Use an imported official catalogue CSV instead of the reconstruction.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(out_dir, no_validate, catalogue, quiet):
     """Load ontology + data, validate, write build/talentkg.nt and .ttl (atomic, deterministic).
@@ -155,12 +176,21 @@ def build(out_dir, no_validate, catalogue, quiet):
             from talentkg.kg import catalogue_evidence
 
             digest = hashlib.sha256(serialize_ntriples(res.triples)).hexdigest()[:12]
-            res.outputs.append(write_manifest(Path(out_dir), f"{current_release().version}+{digest}", cat,
-                                              catalogue_evidence(make_store(res.triples)),
-                                              overlays=[getattr(o, "path", o) for o in overlays or []]))
+            res.outputs.append(
+                write_manifest(
+                    Path(out_dir),
+                    f"{current_release().version}+{digest}",
+                    cat,
+                    catalogue_evidence(make_store(res.triples)),
+                    overlays=[getattr(o, "path", o) for o in overlays or []],
+                )
+            )
     print_stats(res.triples)
     t = res.timings
-    click.echo(f"built {len(res.triples)} triples in {t['total']:.2f}s (load {t['load']:.2f}s, validate {t.get('validate', 0):.2f}s) → " + ", ".join(str(p) for p in res.outputs))
+    click.echo(
+        f"built {len(res.triples)} triples in {t['total']:.2f}s (load {t['load']:.2f}s, validate {t.get('validate', 0):.2f}s) → "
+        + ", ".join(str(p) for p in res.outputs)
+    )
 
 
 @main.command()
@@ -179,7 +209,11 @@ def validate(catalogue):
 
 
 @main.command()
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
+@click.option(
+    "--graph",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A built graph file (default: ./build/talentkg.nt, else the packaged data).",
+)
 def stats(graph):
     """Counts by class, confidence and evidence flag.
 
@@ -213,7 +247,9 @@ QUERY_LIST_COLUMNS = ["name", "title", "question_en", "question_zh", "parameters
 
 @main.command("queries")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--columns", "columns", help="Comma-separated columns to show, of: " + ", ".join(QUERY_LIST_COLUMNS) + ".")
+@click.option(
+    "--columns", "columns", help="Comma-separated columns to show, of: " + ", ".join(QUERY_LIST_COLUMNS) + "."
+)
 @click.option("--excel", is_flag=True, help="CSV with a UTF-8 byte-order mark (Chinese opens correctly in Excel).")
 def list_queries(fmt, columns, excel):
     """List the library's queries with their questions and parameters.
@@ -230,10 +266,21 @@ def list_queries(fmt, columns, excel):
 
     rows = []
     for q in library().values():
-        params = "; ".join(f"{p.name} ({p.type}{', required' if p.required else ''}) e.g. {p.example}" for p in q.params)
-        rows.append({"name": q.name, "title": q.title, "question_en": q.question_en, "question_zh": q.question_zh,
-                     "parameters": params or None, "columns": " ".join(declared_columns(q.text)) or None,
-                     "clause": q.clause, "example": q.example})
+        params = "; ".join(
+            f"{p.name} ({p.type}{', required' if p.required else ''}) e.g. {p.example}" for p in q.params
+        )
+        rows.append(
+            {
+                "name": q.name,
+                "title": q.title,
+                "question_en": q.question_en,
+                "question_zh": q.question_zh,
+                "parameters": params or None,
+                "columns": " ".join(declared_columns(q.text)) or None,
+                "clause": q.clause,
+                "example": q.example,
+            }
+        )
     default = "name,question_en,question_zh,parameters" if fmt == "table" else None
     cols = select_columns(QUERY_LIST_COLUMNS, columns or default)
     _emit(rows, cols, fmt, excel=excel)
@@ -256,8 +303,15 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _emit(rows: list[dict], columns: list[str], fmt: str, *, out: str | None = None, excel: bool = False,
-          kinds: dict | None = None) -> None:
+def _emit(
+    rows: list[dict],
+    columns: list[str],
+    fmt: str,
+    *,
+    out: str | None = None,
+    excel: bool = False,
+    kinds: dict | None = None,
+) -> None:
     """Print (or write to --out) rows as a table that fits the terminal, CSV, JSON or XLSX."""
     rows = [{c: r.get(c) for c in columns} for r in rows]
     if fmt == "xlsx":
@@ -309,19 +363,60 @@ def _emit(rows: list[dict], columns: list[str], fmt: str, *, out: str | None = N
 @main.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, help="key=value; repeatable.")
-@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False), help="Run your own .rq file instead of a library query.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True,
-              help="table fits the terminal (long text cut with …); csv/json/xlsx carry full values.")
-@click.option("--columns", "wanted", help="Comma-separated columns to keep, in that order (e.g. category,monthly_threshold).")
-@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), help="Write to this file (atomic) instead of stdout; required for xlsx.")
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Run your own .rq file instead of a library query.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table fits the terminal (long text cut with …); csv/json/xlsx carry full values.",
+)
+@click.option(
+    "--columns", "wanted", help="Comma-separated columns to keep, in that order (e.g. category,monthly_threshold)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file (atomic) instead of stdout; required for xlsx.",
+)
 @click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark, CRLF line ends.")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
+@click.option(
+    "--graph",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A built graph file (default: ./build/talentkg.nt, else the packaged data).",
+)
 @click.option("--endpoint", help="Run against a SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds; the query is stopped at the limit (embedded and --endpoint).")
-@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federation: the engine sends requests to other servers). Off by default.")
-@click.option("--show-sparql", is_flag=True, help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.")
-@click.option("--default-graph", "default_graph", help="For --endpoint: the named graph to query as the default graph (SPARQL protocol default-graph-uri), e.g. the graph given to `talentkg push`.")
-def query(name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout, allow_service, show_sparql, default_graph):
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=float,
+    help="Seconds; the query is stopped at the limit (embedded and --endpoint).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses (federation: the engine sends requests to other servers). Off by default.",
+)
+@click.option(
+    "--show-sparql",
+    is_flag=True,
+    help="Print the query with its parameters bound (ready to paste into any endpoint); run nothing.",
+)
+@click.option(
+    "--default-graph",
+    "default_graph",
+    help="For --endpoint: the named graph to query as the default graph (SPARQL protocol default-graph-uri), e.g. the graph given to `talentkg push`.",
+)
+def query(
+    name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout, allow_service, show_sparql, default_graph
+):
     """Run a library query (or --file my.rq) with typed parameters.
 
     --file runs SELECT, ASK (one row: boolean), CONSTRUCT and DESCRIBE (rows: subject, predicate,
@@ -367,7 +462,9 @@ def query(name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout
             columns, rows = ["boolean"], [{"boolean": bool(res)}]
         elif isinstance(res, list):
             columns = ["subject", "predicate", "object"]
-            rows = [{"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)} for t in res]
+            rows = [
+                {"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)} for t in res
+            ]
         else:
             columns = [v.value for v in res.variables]
             rows = rows_to_dicts(res)
@@ -384,8 +481,12 @@ def query(name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout
 # ---------------------------------------------------------------- assess
 @main.command()
 @click.argument("profile", required=False)
-@click.option("--batch", help="A roster: CSV, XLSX or Parquet file, a folder of them, or a URL (one applicant per row).")
-@click.option("--out", help="Where --batch writes: .csv, .xlsx (≤ 1M rows) or .parquet, or - for CSV on stdout (atomic).")
+@click.option(
+    "--batch", help="A roster: CSV, XLSX or Parquet file, a folder of them, or a URL (one applicant per row)."
+)
+@click.option(
+    "--out", help="Where --batch writes: .csv, .xlsx (≤ 1M rows) or .parquet, or - for CSV on stdout (atomic)."
+)
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as-of", "as_of", help="Assess every row on this date (YYYY-MM-DD) instead of its application_date.")
 @click.option("--compare", help="With --as-of D1: each person on D1 and on this date, who changes category and why.")
@@ -393,11 +494,24 @@ def query(name, params, file_, fmt, wanted, out, excel, graph, endpoint, timeout
 @click.option("--encoding", help="The CSV's encoding when it is not UTF-8/UTF-16 (e.g. gbk).")
 @click.option("--workers", type=int, default=None, help="Worker processes for --batch (default: the machine's cores).")
 @click.option("--scheduler", help="Run the chunks on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
-@click.option("--chunk-size", "chunk_size", type=int, default=None, help="Applicants per set-based pass (default 10000).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), help="Output format (default: from the --out name).")
+@click.option(
+    "--chunk-size", "chunk_size", type=int, default=None, help="Applicants per set-based pass (default 10000)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "parquet"]),
+    help="Output format (default: from the --out name).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), help="Print a readable explanation in English or Chinese instead of JSON (the JSON holds both languages).")
-def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet, lang):
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Print a readable explanation in English or Chinese instead of JSON (the JSON holds both languages).",
+)
+def assess(
+    profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet, lang
+):
     """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin.
 
     With --batch: one result row per roster row, in order. Exit 0 every row assessed; 3 some rows
@@ -421,8 +535,11 @@ def assess(profile, batch, out, graph, as_of, compare, strict, encoding, workers
         _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet)
         return
     if out:
-        raise ParameterError("--out", "only --batch writes a file; a single profile's result goes to standard output "
-                                      "(redirect it: talentkg assess p.json > result.json)")
+        raise ParameterError(
+            "--out",
+            "only --batch writes a file; a single profile's result goes to standard output "
+            "(redirect it: talentkg assess p.json > result.json)",
+        )
     if not profile:
         raise ParameterError("PROFILE", "give a profile JSON file, - for stdin, or --batch applicants.csv")
     data = read_profile_json(profile)  # exact numbers: parse_float=Decimal (62693.99999999999999 stays below 62694)
@@ -467,7 +584,9 @@ def read_profile_json(source: str):
     except UnicodeDecodeError as e:
         raise ParameterError(name, f"is not UTF-8 text (bad byte at offset {e.start}); save it as UTF-8") from None
     if not text.strip():
-        raise ParameterError(name, "is empty; a profile is a JSON object such as {\"city\": \"Guangzhou\", \"application_date\": \"2024-01-01\"}")
+        raise ParameterError(
+            name, 'is empty; a profile is a JSON object such as {"city": "Guangzhou", "application_date": "2024-01-01"}'
+        )
     depth = cur = 0
     in_str = esc = False
     for ch in text:  # the nesting depth, before the parser recurses
@@ -485,7 +604,9 @@ def read_profile_json(source: str):
             if cur > depth:
                 depth = cur
                 if depth > MAX_JSON_DEPTH:
-                    raise ParameterError(name, f"JSON nested more than {MAX_JSON_DEPTH} levels deep; a profile is a flat object")
+                    raise ParameterError(
+                        name, f"JSON nested more than {MAX_JSON_DEPTH} levels deep; a profile is a flat object"
+                    )
         elif ch in "]}":
             cur -= 1
 
@@ -522,17 +643,35 @@ def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, 
     base = out[: -len(out.rsplit(".", 1)[-1]) - 1] if "." in os.path.basename(out) else out
     errors_out = None if out == "-" else f"{base}.errors.csv"
     summary_out = None if out == "-" or not compare else f"{base}.summary.csv"
-    report = run_batch(_kg(graph), batch, out, as_of=as_of, compare=compare, strict=strict, encoding=encoding,
-                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, chunk=chunk_size or CHUNK, fmt=fmt,
-                       progress=not quiet and sys.stderr.isatty(), errors_out=errors_out, summary_out=summary_out)
-    msg = f"assessed {report.rows - report.failed} of {report.rows} row(s) → {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
+    report = run_batch(
+        _kg(graph),
+        batch,
+        out,
+        as_of=as_of,
+        compare=compare,
+        strict=strict,
+        encoding=encoding,
+        workers=workers or os.cpu_count() or 1,
+        scheduler=scheduler,
+        chunk=chunk_size or CHUNK,
+        fmt=fmt,
+        progress=not quiet and sys.stderr.isatty(),
+        errors_out=errors_out,
+        summary_out=summary_out,
+    )
+    msg = f"assessed {report.rows - report.failed} of {report.rows} row(s) → {out}: " + ", ".join(
+        f"{k} {v}" for k, v in sorted(report.counts.items())
+    )
     if report.failed:
         msg += f"; {report.failed} row(s) failed (error column{', ' + errors_out if errors_out else ''})"
     click.echo(msg, err=out == "-")
     if compare:
         changed = [r for r in summary_rows(report.summary) if r["changed"]]
-        click.echo(f"{sum(r['people'] for r in changed)} people change verdict between {as_of} and {compare}"
-                   + (f" (summary by city: {summary_out})" if summary_out else ""), err=out == "-")
+        click.echo(
+            f"{sum(r['people'] for r in changed)} people change verdict between {as_of} and {compare}"
+            + (f" (summary by city: {summary_out})" if summary_out else ""),
+            err=out == "-",
+        )
         for r in changed:
             click.echo(f"  {r['city']}: {r['verdict_1']} → {r['verdict_2']}: {r['people']}", err=out == "-")
     if report.rows == 0:
@@ -574,10 +713,20 @@ def catalogue_import(file, out):
 
 # ---------------------------------------------------------------- interop (issue 5)
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "owl", "graphml", "neo4j"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml", "owl", "graphml", "neo4j"]),
+    required=True,
+)
 @click.option("--out", required=True, type=click.Path())
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
-@click.option("--schema/--no-schema", default=False, show_default=True, help="GraphML: include the ontology's classes and properties (data only by default).")
+@click.option(
+    "--schema/--no-schema",
+    default=False,
+    show_default=True,
+    help="GraphML: include the ontology's classes and properties (data only by default).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def export(fmt, out, graph, schema, quiet):
     """Export the graph: RDF formats, JSON-LD (compacted), GraphML (Gephi, igraph), or neo4j-admin import CSVs + Cypher.
@@ -600,8 +749,14 @@ def export(fmt, out, graph, schema, quiet):
 @click.option("--port", default=7878, show_default=True, type=int, help="1–65535, or 0 for a free port (reported).")
 @click.option("--writable", is_flag=True, help="Allow SPARQL Update (read-only by default).")
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False))
-@click.option("--timeout", default=30, show_default=True, type=int, help="Seconds: Oxigraph stops a query at this limit.")
-@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (the server would send requests to other addresses). Off by default.")
+@click.option(
+    "--timeout", default=30, show_default=True, type=int, help="Seconds: Oxigraph stops a query at this limit."
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses (the server would send requests to other addresses). Off by default.",
+)
 def serve(port, writable, graph, timeout, allow_service):
     """Serve the graph as a local SPARQL 1.1 endpoint (Oxigraph server) on 127.0.0.1.
 
@@ -619,7 +774,11 @@ def serve(port, writable, graph, timeout, allow_service):
 @main.command()
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Local address only (127.0.0.1).")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: ./build/talentkg.nt, else the packaged data).")
+@click.option(
+    "--graph",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A built graph file (default: ./build/talentkg.nt, else the packaged data).",
+)
 def workbench(port, host, graph):
     """The analyst workbench: the query library, assessments and a SPARQL editor in the browser (read-only).
 
@@ -680,7 +839,10 @@ def _target_dir(data):
         return dirs[0]
     from talentkg.errors import ParameterError
 
-    raise ParameterError("--data", "say where to write: --data DIR (an overlay folder, created when missing; or data/ for the packaged tables)")
+    raise ParameterError(
+        "--data",
+        "say where to write: --data DIR (an overlay folder, created when missing; or data/ for the packaged tables)",
+    )
 
 
 @main.group()
@@ -695,22 +857,60 @@ def standard():
 
 @standard.command("add")
 @click.option("--city", required=True, help="City name (Hangzhou, 杭州) or GB/T 2260 code.")
-@click.option("--notice", required=True, help="The notice: a text or HTML file, - for stdin, or the pasted text itself.")
+@click.option(
+    "--notice", required=True, help="The notice: a text or HTML file, - for stdin, or the pasted text itself."
+)
 @click.option("--source-url", help="Where the notice is published.")
-@click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/). Default: the --data/TALENTKG_DATA overlay.")
-@click.option("--yes", is_flag=True, help="Accept every extracted figure without asking (for scripts); missing figures must then be given as options.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False),
+    help="Folder to write to (an overlay, or data/). Default: the --data/TALENTKG_DATA overlay.",
+)
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Accept every extracted figure without asking (for scripts); missing figures must then be given as options.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and print the rows as JSON; write nothing.")
 @click.option("--valid-from", help="YYYY-MM-DD, when the notice does not say.")
 @click.option("--valid-until", help="YYYY-MM-DD, when the notice does not say (empty: open).")
-@click.option("--basis", "wage_basis", help="Wage basis notation (non_private, all_urban, all_urban_onpost, non_private_onpost …).")
+@click.option(
+    "--basis",
+    "wage_basis",
+    help="Wage basis notation (non_private, all_urban, all_urban_onpost, non_private_onpost …).",
+)
 @click.option("--statistics-year", type=int, help="Year of the average wage the base is.")
 @click.option("--annual", help="Annual average wage (CNY), when the notice does not print it.")
 @click.option("--monthly-base", help="Monthly base (CNY), when the notice does not print it.")
-@click.option("--threshold", "thresholds", multiple=True, help="CAT=monthly amount, e.g. B=41796, to override a figure the notice prints wrongly.")
-@click.option("--confidence", type=click.Choice(["high", "medium", "low", "unverified"]), help="Default: asked; with --yes, unverified.")
+@click.option(
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    help="CAT=monthly amount, e.g. B=41796, to override a figure the notice prints wrongly.",
+)
+@click.option(
+    "--confidence",
+    type=click.Choice(["high", "medium", "low", "unverified"]),
+    help="Default: asked; with --yes, unverified.",
+)
 @click.option("--id", "std_id", help="Id of the new standard (default CODE-VALIDFROM).")
-def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid_until, wage_basis, statistics_year, annual,
-                 monthly_base, thresholds, confidence, std_id):
+def standard_add(
+    city,
+    notice,
+    source_url,
+    data,
+    yes,
+    dry_run,
+    valid_from,
+    valid_until,
+    wage_basis,
+    statistics_year,
+    annual,
+    monthly_base,
+    thresholds,
+    confidence,
+    std_id,
+):
     """Extract a salary standard from a notice, check its arithmetic, write validated rows.
 
     \b
@@ -740,7 +940,11 @@ def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid
         except InvalidOperation:
             raise ParameterError(field, f"{v!r} is not a number") from None
 
-    given = {"annual_average": dec("--annual", annual), "monthly_base": dec("--monthly-base", monthly_base), "thresholds": {}}
+    given = {
+        "annual_average": dec("--annual", annual),
+        "monthly_base": dec("--monthly-base", monthly_base),
+        "thresholds": {},
+    }
     for t in thresholds:
         cat, _, v = t.partition("=")
         given["thresholds"][cat.strip().upper()] = dec("--threshold", v)
@@ -751,16 +955,26 @@ def standard_add(city, notice, source_url, data, yes, dry_run, valid_from, valid
         click.echo("  " + f.show())
     interactive = not yes and sys.stdin.isatty()
     meta = {"notice_name": name, "id": std_id}
-    wanted = [("valid_from", valid_from, "--valid-from", True), ("valid_until", valid_until, "--valid-until", False),
-              ("wage_basis", wage_basis, "--basis", True), ("statistics_year", statistics_year, "--statistics-year", False),
-              ("source_url", source_url, "--source-url", True), ("confidence", confidence, "--confidence", True)]
+    wanted = [
+        ("valid_from", valid_from, "--valid-from", True),
+        ("valid_until", valid_until, "--valid-until", False),
+        ("wage_basis", wage_basis, "--basis", True),
+        ("statistics_year", statistics_year, "--statistics-year", False),
+        ("source_url", source_url, "--source-url", True),
+        ("confidence", confidence, "--confidence", True),
+    ]
     missing = []
     for key, opt_value, opt, required in wanted:
         value = opt_value if opt_value not in (None, "") else (ex.found[key].value if key in ex.found else None)
         if value is None and key == "confidence" and yes:
             value = "unverified"
         if value is None and interactive:
-            value = click.prompt(f"{key} (not found in the notice; {opt})", default="" if not required else None, show_default=False) or None
+            value = (
+                click.prompt(
+                    f"{key} (not found in the notice; {opt})", default="" if not required else None, show_default=False
+                )
+                or None
+            )
         if value is None and required:
             missing.append(opt)
         meta[key] = value
@@ -796,7 +1010,13 @@ def fact():
 
 @fact.command("add")
 @click.argument("table")
-@click.option("--set", "values", multiple=True, required=True, help="column=value; repeatable. The table's columns are in data/tables.yaml.")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    required=True,
+    help="column=value; repeatable. The table's columns are in data/tables.yaml.",
+)
 @click.option("--data", type=click.Path(file_okay=False), help="Folder to write to (an overlay, or data/).")
 def fact_add(table, values, data):
     """Add one row to TABLE (e.g. salary_benchmark_rules, recognitions, catalogues), validated like the data.
@@ -814,11 +1034,19 @@ def fact_add(table, values, data):
 
 # ---------------------------------------------------------------- changes (issue 16)
 @main.command()
-@click.option("--from", "from_date", required=True, help="The earlier date, YYYY-MM-DD (a change on this day is not counted).")
+@click.option(
+    "--from", "from_date", required=True, help="The earlier date, YYYY-MM-DD (a change on this day is not counted)."
+)
 @click.option("--to", "to_date", required=True, help="The later date, YYYY-MM-DD (a change on this day is counted).")
-@click.option("--city", help="A city or jurisdiction (name, 中文名 or code): its facts, its districts' and those above it.")
+@click.option(
+    "--city", help="A city or jurisdiction (name, 中文名 or code): its facts, its districts' and those above it."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="A built graph file (default: build from the packaged data).")
+@click.option(
+    "--graph",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A built graph file (default: build from the packaged data).",
+)
 def changes(from_date, to_date, city, fmt, graph):
     """What changed between two dates: standards, thresholds, rules, recognitions, documents — with sources.
 

@@ -9,6 +9,7 @@ the release beside the hash of the graph actually loaded (overlays included).
 The DCAT/VoID description (:func:`description_triples`) is computed at build from the triples and
 the release row, so the same inputs give the same description (no clock is read).
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,7 +62,10 @@ def content_hash(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -
 
 def releases(data_dir: Path = DATA_DIR) -> list[Release]:
     with (data_dir / RELEASES_FILE).open(encoding="utf-8", newline="") as fh:
-        return [Release(r["version"].strip(), r["hash"].strip(), r["issued"].strip(), r["summary"].strip()) for r in csv.DictReader(fh)]
+        return [
+            Release(r["version"].strip(), r["hash"].strip(), r["issued"].strip(), r["summary"].strip())
+            for r in csv.DictReader(fh)
+        ]
 
 
 def current_release(data_dir: Path = DATA_DIR) -> Release:
@@ -94,8 +98,16 @@ def description_triples(triples, release: Release | None = None) -> list[Triple]
     subjects = {t.subject for t in triples}
     classes = Counter(t.object for t in triples if t.predicate == RDF_TYPE)
     properties = {t.predicate for t in triples}
-    sources = sorted({t.subject for t in triples if t.predicate == RDF_TYPE and t.object == NamedNode(TK + "SourceDocument")}
-                     | {t.subject for t in triples if t.predicate == RDF_TYPE and t.object in (NamedNode(TK + "PolicyDocument"), NamedNode(TK + "SecondarySource"))}, key=str)
+    sources = sorted(
+        {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == NamedNode(TK + "SourceDocument")}
+        | {
+            t.subject
+            for t in triples
+            if t.predicate == RDF_TYPE
+            and t.object in (NamedNode(TK + "PolicyDocument"), NamedNode(TK + "SecondarySource"))
+        },
+        key=str,
+    )
     d = DATASET
     P = lambda c: NamedNode(expand(c))  # noqa: E731
     out = [
@@ -113,12 +125,20 @@ def description_triples(triples, release: Release | None = None) -> list[Triple]
     out += [Triple(d, P("dcterms:source"), s) for s in sources]
     for name, media in (("talentkg.nt", "application/n-triples"), ("talentkg.ttl", "text/turtle")):
         dist = NamedNode(TKD + "dataset/talentkg/" + name)
-        out += [Triple(d, NamedNode(DCAT + "distribution"), dist), Triple(dist, RDF_TYPE, NamedNode(DCAT + "Distribution")),
-                Triple(dist, NamedNode(DCAT + "mediaType"), Literal(media)), Triple(dist, P("dcterms:title"), Literal("build/" + name)),
-                Triple(dist, P("dcterms:license"), NamedNode(LICENCE))]
+        out += [
+            Triple(d, NamedNode(DCAT + "distribution"), dist),
+            Triple(dist, RDF_TYPE, NamedNode(DCAT + "Distribution")),
+            Triple(dist, NamedNode(DCAT + "mediaType"), Literal(media)),
+            Triple(dist, P("dcterms:title"), Literal("build/" + name)),
+            Triple(dist, P("dcterms:license"), NamedNode(LICENCE)),
+        ]
     n_classes = len(set(classes) | {t.object for t in out if t.predicate == RDF_TYPE})
     n_entities = len(subjects | {t.subject for t in out})
-    n_props = len(properties | {t.predicate for t in out} | {NamedNode(VOID + p) for p in ("triples", "classes", "entities", "properties")})
+    n_props = len(
+        properties
+        | {t.predicate for t in out}
+        | {NamedNode(VOID + p) for p in ("triples", "classes", "entities", "properties")}
+    )
     counts = [(VOID + "classes", n_classes), (VOID + "entities", n_entities), (VOID + "properties", n_props)]
     out += [Triple(d, NamedNode(p), _int(n)) for p, n in counts]
     total = len(set(triples) | set(out)) + 1  # + the void:triples triple itself

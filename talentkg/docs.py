@@ -2,6 +2,7 @@
 
 pyLODE (and rdflib under it) log INFO/DEBUG lines and print while rendering; they are silenced
 here so the command prints only the file it wrote (errors still surface as exceptions)."""
+
 from __future__ import annotations
 
 import contextlib

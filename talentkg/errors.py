@@ -1,4 +1,5 @@
 """Errors that name the file, line or field at fault and say how to fix it."""
+
 from __future__ import annotations
 
 

@@ -14,6 +14,7 @@ Property-graph mapping (the neosemantics convention; see docs/EXPORTS.md):
   ``correspondsTo`` from a NOC 2022 unit to an ISCO-08 unit group that a catalogue entry links
   both to (``via`` = the entries' IRIs, joined with `` | ``); each derived relationship is created once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,9 +31,20 @@ from talentkg.namespaces import PREFIXES, XSD
 from talentkg.terms import literal_value
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-RDF_FORMATS = {"turtle": (ox.RdfFormat.TURTLE, "ttl"), "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
-               "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"), "rdfxml": (ox.RdfFormat.RDF_XML, "rdf")}
-LABEL_NAMESPACES = (PREFIXES["tk"], PREFIXES["skos"], PREFIXES["org"], PREFIXES["prov"], PREFIXES["xkos"], PREFIXES["owl"])
+RDF_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, "ttl"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "rdf"),
+}
+LABEL_NAMESPACES = (
+    PREFIXES["tk"],
+    PREFIXES["skos"],
+    PREFIXES["org"],
+    PREFIXES["prov"],
+    PREFIXES["xkos"],
+    PREFIXES["owl"],
+)
 
 
 def local_name(iri: str) -> str:
@@ -134,7 +146,17 @@ def to_networkx(store: ox.Store, classes: list[str] | None = None, include_liter
     g = nx.MultiDiGraph()
     for uri, labels in sorted(pg.labels.items()):
         props = pg.node_properties(uri)
-        attrs = {"uri": uri, "types": ";".join(sorted(labels)), "label": str(props.get("label_en") or props.get("prefLabel_zh") or props.get("label_zh") or props.get("title_en") or local_name(uri))}
+        attrs = {
+            "uri": uri,
+            "types": ";".join(sorted(labels)),
+            "label": str(
+                props.get("label_en")
+                or props.get("prefLabel_zh")
+                or props.get("label_zh")
+                or props.get("title_en")
+                or local_name(uri)
+            ),
+        }
         for k in ("label_en", "label_zh"):
             if k in props:
                 attrs[k] = str(props[k])
@@ -150,6 +172,7 @@ def to_networkx(store: ox.Store, classes: list[str] | None = None, include_liter
 
 def _graphml_clean(g):
     """networkx's GraphML writer rejects None, lists and dicts: make every attribute a scalar."""
+
     def clean(d):
         for k in list(d):
             v = d[k]
@@ -159,6 +182,7 @@ def _graphml_clean(g):
                 d[k] = " | ".join(str(x) for x in v)
             elif isinstance(v, dict):
                 d[k] = json.dumps(v, ensure_ascii=False, sort_keys=True)
+
     for _, d in g.nodes(data=True):
         clean(d)
     for _, _, d in g.edges(data=True):
@@ -185,7 +209,15 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
     w.writerow(header)
     for uri, props in zip(nodes, rows):
         labels = ";".join(["Resource", *sorted(pg.labels[uri])])
-        w.writerow([uri, labels] + ["" if props.get(k) is None else ("true" if props.get(k) is True else "false" if props.get(k) is False else props.get(k)) for k in keys[1:]])
+        w.writerow(
+            [uri, labels]
+            + [
+                ""
+                if props.get(k) is None
+                else ("true" if props.get(k) is True else "false" if props.get(k) is False else props.get(k))
+                for k in keys[1:]
+            ]
+        )
     nodes_csv = buf.getvalue().encode("utf-8")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -196,14 +228,16 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
         w.writerow([s, o, p, via])
     rels_csv = buf.getvalue().encode("utf-8")
     # Cypher: batches of UNWIND, an index on :Resource(uri) first so relationships MATCH fast.
-    lines = ["// talentkg property graph — run with cypher-shell -f talentkg.cypher (Neo4j 5)",
-             "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE;"]
+    lines = [
+        "// talentkg property graph — run with cypher-shell -f talentkg.cypher (Neo4j 5)",
+        "CREATE CONSTRAINT resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE;",
+    ]
     by_labels: dict[str, list[dict]] = defaultdict(list)
     for uri, props in zip(nodes, rows):
         by_labels[":".join(["Resource", *sorted(pg.labels[uri])])].append(props)
     for labels, items in sorted(by_labels.items()):
         for i in range(0, len(items), 500):
-            lines.append(f"UNWIND {_cypher_value(items[i:i + 500])} AS row CREATE (n:{labels}) SET n = row;")
+            lines.append(f"UNWIND {_cypher_value(items[i : i + 500])} AS row CREATE (n:{labels}) SET n = row;")
     by_type: dict[str, list] = defaultdict(list)
     for s, p, o in sorted(set(pg.edges)):
         by_type[p].append({"s": s, "o": o})
@@ -211,10 +245,16 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
         by_type[p].append({"s": s, "o": o, "via": via})
     for p, items in sorted(by_type.items()):
         for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
+            chunk = items[i : i + 500]
             props = " {via: row.via}" if "via" in chunk[0] else ""
-            lines.append(f"UNWIND {_cypher_value(chunk)} AS row MATCH (a:Resource {{uri: row.s}}), (b:Resource {{uri: row.o}}) CREATE (a)-[:{p}{props}]->(b);")
-    return {"nodes.csv": nodes_csv, "relationships.csv": rels_csv, "talentkg.cypher": ("\n".join(lines) + "\n").encode("utf-8")}
+            lines.append(
+                f"UNWIND {_cypher_value(chunk)} AS row MATCH (a:Resource {{uri: row.s}}), (b:Resource {{uri: row.o}}) CREATE (a)-[:{p}{props}]->(b);"
+            )
+    return {
+        "nodes.csv": nodes_csv,
+        "relationships.csv": rels_csv,
+        "talentkg.cypher": ("\n".join(lines) + "\n").encode("utf-8"),
+    }
 
 
 def _cypher_value(v) -> str:
@@ -254,8 +294,8 @@ def compact_jsonld(triples: list[ox.Triple]) -> bytes:
 
     def curie(iri: str) -> str:
         for ns, p in by_ns:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
-                return f"{p}:{iri[len(ns):]}"
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("/"):
+                return f"{p}:{iri[len(ns) :]}"
         return iri
 
     nodes: dict[str, dict] = {}
@@ -277,29 +317,62 @@ def compact_jsonld(triples: list[ox.Triple]) -> bytes:
     graph = []
     for key in sorted(nodes):
         node = nodes[key]
-        graph.append({k: (sorted(v, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False)) if isinstance(v, list) else v)
-                      for k, v in sorted(node.items(), key=lambda kv: (kv[0] not in ("@id", "@type"), kv[0]))})
+        graph.append(
+            {
+                k: (
+                    sorted(v, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+                    if isinstance(v, list)
+                    else v
+                )
+                for k, v in sorted(node.items(), key=lambda kv: (kv[0] not in ("@id", "@type"), kv[0]))
+            }
+        )
     doc = {"@context": ctx, "@graph": graph}
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- GraphML
-SCHEMA_LABELS = {"Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "FunctionalProperty",
-                 "TransitiveProperty", "SymmetricProperty", "InverseFunctionalProperty", "AsymmetricProperty",
-                 "IrreflexiveProperty", "ReflexiveProperty", "Restriction", "NodeShape", "PropertyShape"}
+SCHEMA_LABELS = {
+    "Class",
+    "ObjectProperty",
+    "DatatypeProperty",
+    "AnnotationProperty",
+    "Ontology",
+    "FunctionalProperty",
+    "TransitiveProperty",
+    "SymmetricProperty",
+    "InverseFunctionalProperty",
+    "AsymmetricProperty",
+    "IrreflexiveProperty",
+    "ReflexiveProperty",
+    "Restriction",
+    "NodeShape",
+    "PropertyShape",
+}
 
 
 def data_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     """The triples about data: without the classes, properties and ontology header (and edges to them)."""
-    schema = {t.subject.value for t in triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
-              and local_name(t.object.value) in SCHEMA_LABELS and t.object.value.startswith(LABEL_NAMESPACES + (PREFIXES["rdfs"], PREFIXES["sh"]))}
-    return [t for t in triples if t.subject.value not in schema
-            and not (isinstance(t.object, ox.NamedNode) and t.object.value in schema and t.predicate.value != RDF_TYPE)]
+    schema = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE
+        and isinstance(t.object, ox.NamedNode)
+        and local_name(t.object.value) in SCHEMA_LABELS
+        and t.object.value.startswith(LABEL_NAMESPACES + (PREFIXES["rdfs"], PREFIXES["sh"]))
+    }
+    return [
+        t
+        for t in triples
+        if t.subject.value not in schema
+        and not (isinstance(t.object, ox.NamedNode) and t.object.value in schema and t.predicate.value != RDF_TYPE)
+    ]
 
 
 def _graphml_types(g) -> None:
     """One type per attribute name (igraph and Gephi need it): integers stay integers, a number column is
     double only where a value is fractional, any other mix becomes text."""
+
     def unify(items):
         values: dict[str, list] = defaultdict(list)
         for d in items:
@@ -312,15 +385,18 @@ def _graphml_types(g) -> None:
                 integral = all(float(v).is_integer() for v in vals)
                 conv = (lambda v: int(v)) if integral else (lambda v: float(v))
             else:
+
                 def conv(v):
                     if isinstance(v, bool):
                         return "true" if v else "false"
                     if isinstance(v, float) and v.is_integer():
                         return str(int(v))
                     return str(v)
+
             for d in items:
                 if k in d:
                     d[k] = conv(d[k])
+
     unify([d for _, d in g.nodes(data=True)])
     unify([d for _, _, d in g.edges(data=True)])
 
@@ -365,8 +441,12 @@ def owl_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
         p = t.predicate.value
         if not p.startswith(builtin) and not declared[p] & set(PROPERTY_KINDS):
             out.add(ox.Triple(t.predicate, rdf_type, ox.NamedNode(OWL + "AnnotationProperty")))
-        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(builtin) \
-                and OWL + "Class" not in declared[t.object.value]:
+        if (
+            t.predicate == rdf_type
+            and isinstance(t.object, ox.NamedNode)
+            and not t.object.value.startswith(builtin)
+            and OWL + "Class" not in declared[t.object.value]
+        ):
             out.add(ox.Triple(t.object, rdf_type, ox.NamedNode(OWL + "Class")))
     return sorted(out, key=str)
 
@@ -375,11 +455,47 @@ def owl_profile_problems(triples: list[ox.Triple]) -> list[str]:
     """A structural OWL 2 DL check of the RDF: datatypes in the OWL 2 datatype map; every property
     declared as exactly one of object / datatype / annotation property; object properties with IRI
     values only, datatype properties with literals only; every class used declared."""
-    allowed = {XSD + n for n in ("string", "anyURI", "decimal", "integer", "boolean", "dateTime", "dateTimeStamp", "double",
-                                 "float", "int", "long", "nonNegativeInteger", "positiveInteger", "normalizedString", "token",
-                                 "language", "Name", "NCName", "NMTOKEN", "hexBinary", "base64Binary", "short", "byte",
-                                 "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
-    allowed |= {PREFIXES["rdf"] + "PlainLiteral", PREFIXES["rdf"] + "XMLLiteral", RDFS + "Literal", OWL + "real", OWL + "rational"}
+    allowed = {
+        XSD + n
+        for n in (
+            "string",
+            "anyURI",
+            "decimal",
+            "integer",
+            "boolean",
+            "dateTime",
+            "dateTimeStamp",
+            "double",
+            "float",
+            "int",
+            "long",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "normalizedString",
+            "token",
+            "language",
+            "Name",
+            "NCName",
+            "NMTOKEN",
+            "hexBinary",
+            "base64Binary",
+            "short",
+            "byte",
+            "nonPositiveInteger",
+            "negativeInteger",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+        )
+    }
+    allowed |= {
+        PREFIXES["rdf"] + "PlainLiteral",
+        PREFIXES["rdf"] + "XMLLiteral",
+        RDFS + "Literal",
+        OWL + "real",
+        OWL + "rational",
+    }
     kinds: dict[str, set[str]] = defaultdict(set)
     for t in triples:
         if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
@@ -400,8 +516,12 @@ def owl_profile_problems(triples: list[ox.Triple]) -> list[str]:
         elif OWL + "DatatypeProperty" in k and not isinstance(o, ox.Literal):
             problems.append(f"datatype property {p} with an IRI value {o}")
     for t in triples:
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode) and not t.object.value.startswith(builtin) \
-                and OWL + "Class" not in kinds[t.object.value]:
+        if (
+            t.predicate.value == RDF_TYPE
+            and isinstance(t.object, ox.NamedNode)
+            and not t.object.value.startswith(builtin)
+            and OWL + "Class" not in kinds[t.object.value]
+        ):
             problems.append(f"class not declared: {t.object.value}")
     return sorted(set(problems))
 

@@ -38,6 +38,7 @@ Rules every writer gets:
   and the link is kept.
 * A new file gets mode ``0666 & ~umask``; an existing file keeps its mode.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,6 +62,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # ---------------------------------------------------------------- formula cells
 
+
 def safe_cell(value):
     """A cell value that a spreadsheet will not run as a formula (numbers unchanged)."""
     if not isinstance(value, str) or not value or not value.startswith(_FORMULA_START):
@@ -79,6 +81,7 @@ def is_number(value) -> bool:
 
 
 # ---------------------------------------------------------------- checks
+
 
 def umask() -> int:
     try:
@@ -112,7 +115,9 @@ def check_output(out, inputs: Iterable = (), field: str = "--out") -> Path | Non
         if i is None or str(i) == STDOUT:
             continue
         if _same(path, Path(i)):
-            raise ParameterError(field, f"{out} is also an input ({i}); writing it would destroy the input — choose another output file")
+            raise ParameterError(
+                field, f"{out} is also an input ({i}); writing it would destroy the input — choose another output file"
+            )
     if path.is_dir():
         raise ParameterError(field, f"{out} is a folder; give a file name inside it, e.g. {path / 'results.csv'}")
     parent = path.parent
@@ -127,6 +132,7 @@ def _target(path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- the janitor
+
 
 class _Janitor:
     """A forked helper that removes registered temporary paths if this process dies first.
@@ -208,6 +214,7 @@ def _pause(point: str) -> None:
 
 # ---------------------------------------------------------------- writing
 
+
 def _stdout_binary() -> IO[bytes]:
     buf = getattr(sys.stdout, "buffer", None)
     if buf is None:  # a text-only stream (some test runners)
@@ -229,8 +236,9 @@ class _TextToBinary(io.RawIOBase):
 
 
 @contextlib.contextmanager
-def open_output(out, inputs: Iterable = (), field: str = "--out", text: bool = True,
-                encoding: str = "utf-8", newline: str = "") -> Iterator[IO]:
+def open_output(
+    out, inputs: Iterable = (), field: str = "--out", text: bool = True, encoding: str = "utf-8", newline: str = ""
+) -> Iterator[IO]:
     """Yield a file to write; it replaces ``out`` only when the block ends without error."""
     path = check_output(out, inputs, field)
     if path is None:
@@ -288,6 +296,7 @@ def write_output(out, content: bytes | str, inputs: Iterable = (), field: str = 
 
 # ---------------------------------------------------------------- a set of files, swapped as one
 
+
 def replace_set(out_dir, contents: dict[str, bytes], field: str = "--out") -> list[Path]:
     """Write ``contents`` (file name → bytes) as one set under ``out_dir``.
 
@@ -308,9 +317,14 @@ def replace_set(out_dir, contents: dict[str, bytes], field: str = "--out") -> li
     real_dir = out_dir.is_dir() and not out_dir.is_symlink()
     if real_dir:
         entries = list(out_dir.iterdir())
-        if any(e.is_dir() and not e.is_symlink() for e in entries) or Path.cwd().resolve().is_relative_to(out_dir.resolve()):
-            raise ParameterError(field, f"{out_dir} is a folder with sub-folders (or the current folder); the build keeps its outputs "
-                                        "as a link to a versioned folder — give a new or a build-only folder")
+        if any(e.is_dir() and not e.is_symlink() for e in entries) or Path.cwd().resolve().is_relative_to(
+            out_dir.resolve()
+        ):
+            raise ParameterError(
+                field,
+                f"{out_dir} is a folder with sub-folders (or the current folder); the build keeps its outputs "
+                "as a link to a versioned folder — give a new or a build-only folder",
+            )
     old_version = Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else None
     mode = 0o777 & ~umask()
     file_mode = 0o666 & ~umask()
@@ -347,7 +361,11 @@ def replace_set(out_dir, contents: dict[str, bytes], field: str = "--out") -> li
             janitor.register(taken, always=True)
         else:
             os.replace(link_tmp, out_dir)
-            if old_version is not None and old_version.name.startswith(f".{out_dir.name}.") and old_version.parent == parent.resolve():
+            if (
+                old_version is not None
+                and old_version.name.startswith(f".{out_dir.name}.")
+                and old_version.parent == parent.resolve()
+            ):
                 janitor.register(old_version, always=True)
         ok = True
     finally:
@@ -374,7 +392,7 @@ def _clean_stale(out_dir: Path, min_age_s: float = 600) -> None:
         except OSError:
             continue
         # only folders/links this module made: hex token names
-        tail = p.name[len(out_dir.name) + 2:]
+        tail = p.name[len(out_dir.name) + 2 :]
         if not re.fullmatch(r"(old-|link-)?[0-9a-f]{8,12}", tail):
             continue
         if p.is_symlink() or p.is_file():

@@ -5,6 +5,7 @@ profile, never read as a value. Dates may be ``pd.Timestamp``, ``numpy.datetime6
 ``datetime.date``/``datetime`` or ISO strings; whole floats (a column of ints with a gap becomes
 float64 in pandas) are given back as ints, other floats as exact decimal text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -142,9 +143,14 @@ def outcomes_frame(results: list[dict], index=None):
         if vals and all(isinstance(v, bool) for v in vals):
             df[c] = col.astype("boolean")
         elif vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
-            df[c] = pd.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else int(v) for v in col], dtype="Int64")
+            df[c] = pd.array(
+                [None if v is None or (isinstance(v, float) and math.isnan(v)) else int(v) for v in col], dtype="Int64"
+            )
         elif vals and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in vals):
-            df[c] = pd.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in col], dtype="Float64")
+            df[c] = pd.array(
+                [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in col],
+                dtype="Float64",
+            )
         elif c in ("as_of",) or c.endswith(("valid_from", "valid_until")):
             df[c] = pd.to_datetime(col, errors="coerce")
         else:

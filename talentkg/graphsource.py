@@ -15,6 +15,7 @@ catalogue used. A build whose recorded input hash differs from the current input
 it is reported (a warning on stderr / ``warnings.warn``, and ``GraphSource.stale``), never
 silently used. The manifest holds no time stamp, so builds stay byte-identical.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,12 @@ MANIFEST_NAME = "talentkg.build.json"
 PACKAGED = "packaged"
 
 
-def inputs_hash(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR, catalogue: Path | None = None,
-                overlays: list | None = None) -> str:
+def inputs_hash(
+    data_dir: Path = DATA_DIR,
+    ontology_dir: Path = ONTOLOGY_DIR,
+    catalogue: Path | None = None,
+    overlays: list | None = None,
+) -> str:
     """SHA-256 (first 16 hex digits) over the content of every input file, in a fixed order
     (data tables, ontology, the catalogue file, overlay folders)."""
     h = hashlib.sha256()
@@ -56,8 +61,9 @@ def manifest_path(graph_path: Path) -> Path:
     return Path(graph_path).with_name(MANIFEST_NAME)
 
 
-def write_manifest(out_dir: Path, data_version: str, catalogue: Path | None, evidence: dict[str, int],
-                   overlays: list | None = None) -> Path:
+def write_manifest(
+    out_dir: Path, data_version: str, catalogue: Path | None, evidence: dict[str, int], overlays: list | None = None
+) -> Path:
     """Record what a build was made from (called by ``talentkg build`` after the graph is written)."""
     from talentkg.graph.build import write_atomic
 
@@ -79,10 +85,10 @@ def write_manifest(out_dir: Path, data_version: str, catalogue: Path | None, evi
 class GraphSource:
     """Where a loaded graph came from. ``str(source)`` is the one-line note the CLI prints."""
 
-    kind: str                       # "built" | "file" | "packaged"
-    path: Path | None = None        # the graph file, for built/file
-    chosen_by: str = "default"      # "argument" | "env TALENTKG_GRAPH" | "./build" | "default"
-    catalogue: str | None = None    # the catalogue file the build used (None: the reconstruction)
+    kind: str  # "built" | "file" | "packaged"
+    path: Path | None = None  # the graph file, for built/file
+    chosen_by: str = "default"  # "argument" | "env TALENTKG_GRAPH" | "./build" | "default"
+    catalogue: str | None = None  # the catalogue file the build used (None: the reconstruction)
     data_version: str = ""
     evidence: dict[str, int] = field(default_factory=dict)
     stale: bool = False
@@ -101,9 +107,16 @@ class GraphSource:
     __str__ = note
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "path": str(self.path) if self.path else None, "chosen_by": self.chosen_by,
-                "catalogue": self.catalogue, "data_version": self.data_version, "catalogue_evidence": self.evidence,
-                "stale": self.stale, "stale_reason": self.stale_reason or None}
+        return {
+            "kind": self.kind,
+            "path": str(self.path) if self.path else None,
+            "chosen_by": self.chosen_by,
+            "catalogue": self.catalogue,
+            "data_version": self.data_version,
+            "catalogue_evidence": self.evidence,
+            "stale": self.stale,
+            "stale_reason": self.stale_reason or None,
+        }
 
 
 def resolve(path: str | Path | None = None, catalogue: str | Path | None = None) -> GraphSource:
@@ -125,8 +138,10 @@ def resolve(path: str | Path | None = None, catalogue: str | Path | None = None)
     if not p.is_file():
         from talentkg.errors import ParameterError
 
-        raise ParameterError("--graph" if chosen == "argument" else ENV_VAR,
-                             f"no graph file {str(p)!r}; run `talentkg build` or give a built .nt/.ttl file (or 'packaged')")
+        raise ParameterError(
+            "--graph" if chosen == "argument" else ENV_VAR,
+            f"no graph file {str(p)!r}; run `talentkg build` or give a built .nt/.ttl file (or 'packaged')",
+        )
     src = GraphSource("built", path=p, chosen_by=chosen)
     mf = manifest_path(p)
     if mf.is_file():
@@ -150,7 +165,9 @@ def resolve(path: str | Path | None = None, catalogue: str | Path | None = None)
     now = inputs_hash(catalogue=cat, overlays=overlays)
     if now != src.manifest.get("inputs_hash"):
         src.stale = True
-        src.stale_reason = (f"the data/ontology{'/catalogue' if cat else ''} changed since this build "
-                            f"(inputs {now}, build recorded {src.manifest.get('inputs_hash')}); rebuild with "
-                            f"`talentkg build{' --catalogue ' + str(cat) if cat else ''}`")
+        src.stale_reason = (
+            f"the data/ontology{'/catalogue' if cat else ''} changed since this build "
+            f"(inputs {now}, build recorded {src.manifest.get('inputs_hash')}); rebuild with "
+            f"`talentkg build{' --catalogue ' + str(cat) if cat else ''}`"
+        )
     return src

@@ -11,6 +11,7 @@
 
 Which graph ``load()`` picks, and when a build is stale: see :mod:`talentkg.graphsource`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -86,7 +87,9 @@ class KnowledgeGraph:
         else:
             src = resolve(path, catalogue)
         if src.kind == "packaged":
-            triples = collect_triples(catalogue=Path(src.catalogue) if src.catalogue else None, overlays=overlays, report=report)
+            triples = collect_triples(
+                catalogue=Path(src.catalogue) if src.catalogue else None, overlays=overlays, report=report
+            )
             if overlays:
                 from talentkg.graph.validate import validate_triples
 
@@ -115,7 +118,10 @@ class KnowledgeGraph:
             from talentkg.errors import ParameterError
             from talentkg.render import suggest
 
-            raise ParameterError("query", f"unknown query {name_or_path!r}{suggest(str(name_or_path), self.queries)}; `talentkg queries` lists them")
+            raise ParameterError(
+                "query",
+                f"unknown query {name_or_path!r}{suggest(str(name_or_path), self.queries)}; `talentkg queries` lists them",
+            )
         return self.queries[name_or_path]
 
     def rows(self, name_or_path: str | Path, **params) -> list[dict]:
@@ -143,7 +149,10 @@ class KnowledgeGraph:
             from talentkg.origins import annotate_rows
 
             cols = list(df.columns)
-            rows = [{c: (None if v is None else str(v)) for c, v in zip(cols, r)} for r in df.astype(object).where(df.notna(), None).itertuples(index=False)]
+            rows = [
+                {c: (None if v is None else str(v)) for c, v in zip(cols, r)}
+                for r in df.astype(object).where(df.notna(), None).itertuples(index=False)
+            ]
             rows, _ = annotate_rows(rows, cols, self.origins)
             df["origin"] = __import__("pandas").array([r.get("origin") for r in rows], dtype="string")
         df.attrs["graph"] = self.graph.as_dict()
@@ -162,8 +171,14 @@ class KnowledgeGraph:
         ``allow_service``): QuerySolutions, QueryBoolean, or a list of Triples."""
         from talentkg.querylib import run_query
 
-        return run_query(self.store, text, timeout=self.timeout if timeout is None else timeout,
-                         memory_mb=self.memory_mb, allow_service=self.allow_service, where=where)
+        return run_query(
+            self.store,
+            text,
+            timeout=self.timeout if timeout is None else timeout,
+            memory_mb=self.memory_mb,
+            allow_service=self.allow_service,
+            where=where,
+        )
 
     def sparql(self, text: str, timeout: float | None = None, graph: bool = False):
         """Raw read-only SPARQL over the store: SELECT → DataFrame (typed columns); ASK → bool;
@@ -182,8 +197,13 @@ class KnowledgeGraph:
                 return g
             from talentkg.terms import plain
 
-            return pd.DataFrame([{"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
-                                 for t in result], columns=["subject", "predicate", "object"])
+            return pd.DataFrame(
+                [
+                    {"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
+                    for t in result
+                ],
+                columns=["subject", "predicate", "object"],
+            )
         return result_frame(result)
 
     # ------------------------------------------------------------ assessment
@@ -212,7 +232,10 @@ class KnowledgeGraph:
         from talentkg.frames import clean_profile
 
         profiles = [clean_profile(p) for p in profile] if isinstance(profile, list) else [clean_profile(profile)]
-        results = [annotate_result(add_candidates(self, p, r), self.origins) for p, r in zip(profiles, assess_profiles(self, profiles))]
+        results = [
+            annotate_result(add_candidates(self, p, r), self.origins)
+            for p, r in zip(profiles, assess_profiles(self, profiles))
+        ]
         return results if isinstance(profile, list) else results[0]
 
     def _assess_rows(self, profiles: list[dict]) -> list[dict]:
@@ -235,8 +258,10 @@ class KnowledgeGraph:
                 errors[i] = f"row {i + 1}: {e}"
         good = [p for i, p in enumerate(profiles) if i not in errors]
         done = iter(assess_profiles(self, good) if good else [])
-        return [{"id": p.get("id"), "verdict": None, "category": None, "error": errors[i]} if i in errors else next(done)
-                for i, p in enumerate(profiles)]
+        return [
+            {"id": p.get("id"), "verdict": None, "category": None, "error": errors[i]} if i in errors else next(done)
+            for i, p in enumerate(profiles)
+        ]
 
     def compare(self, table, d1: str, d2: str):
         """A roster (DataFrame or list of row dicts, batch columns) on two dates: ``.people``, ``.changes``, ``.summary``.
@@ -260,19 +285,21 @@ class KnowledgeGraph:
         """Local names of a class of the ontology and all its subclasses (rdfs:subClassOf*)."""
         from talentkg.namespaces import TK
 
-        q = with_values("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* ?top }",
-                        {ox.Variable("top"): ox.NamedNode(TK + name)})
+        q = with_values(
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* ?top }",
+            {ox.Variable("top"): ox.NamedNode(TK + name)},
+        )
         out = set()
         for r in self.store.query(q):
             if isinstance(r["c"], ox.NamedNode) and r["c"].value.startswith(TK):
-                out.add(r["c"].value[len(TK):])
+                out.add(r["c"].value[len(TK) :])
         return out
 
     def class_names(self) -> set[str]:
         from talentkg.namespaces import TK
 
         q = "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT ?c WHERE { ?c a owl:Class }"
-        return {r["c"].value[len(TK):] for r in self.store.query(q) if r["c"].value.startswith(TK)}
+        return {r["c"].value[len(TK) :] for r in self.store.query(q) if r["c"].value.startswith(TK)}
 
     def to_networkx(self, classes: list[str] | None = None, include_literals: bool = False):
         """A networkx MultiDiGraph; ``classes`` (local names, e.g. ``["Jurisdiction"]``) keeps the nodes of

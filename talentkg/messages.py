@@ -10,6 +10,7 @@ value itself (Decimals printed exactly, booleans as true/false).
     render("salary.met", {"applicant_value": 65000, "multiple": 6, "base": 10449, "threshold": 62694})
     → "65000 ≥ 6 × 10449 = 62694"
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """IRIs and prefixes used across talentkg (one place, so queries and loaders agree)."""
+
 from __future__ import annotations
 
 TK = "https://w3id.org/talentkg/ontology#"
@@ -13,6 +14,7 @@ APPLICANT = TKD + "applicant/"  # applicant IRIs: APPLICANT + its 1-based positi
 def applicant_iri(index: int) -> str:
     """The IRI of the applicant at 0-based ``index`` of a call (or of a batch chunk)."""
     return f"{APPLICANT}{index + 1}"
+
 
 PREFIXES: dict[str, str] = {
     "tk": TK,

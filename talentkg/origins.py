@@ -6,6 +6,7 @@ Overlay rows carry ``tk:origin "overlay:<folder>"``. :func:`origins_of` collects
 adds an ``origin`` column to query rows. Packaged facts carry no origin, so answers on the
 packaged data alone are unchanged.
 """
+
 from __future__ import annotations
 
 from talentkg.namespaces import TK

@@ -4,6 +4,7 @@ A profile is a JSON object (snake_case). Every field is checked; an unknown key 
 a ParameterError naming the field (``points_factors.age``) and the fix. Allowed tokens (award ids,
 education levels, extras, work regions) come from the graph, not from code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,12 +19,37 @@ from talentkg.values import literal, parse_bool, parse_date, parse_number, to_de
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
 TOP_FIELDS = {
-    "id", "city", "application_date", "application_type", "monthly_salary_rmb", "points", "points_factors",
-    "education", "related_experience_years", "age", "awards", "overseas_qualifications", "language_teacher",
-    "teaching_certificate", "education_degree", "previous_city", "previous_category", "internal_transfer",
-    "days_since_internal_move", "same_position", "waiver_conditions", "postdoctoral_research",
+    "id",
+    "city",
+    "application_date",
+    "application_type",
+    "monthly_salary_rmb",
+    "points",
+    "points_factors",
+    "education",
+    "related_experience_years",
+    "age",
+    "awards",
+    "overseas_qualifications",
+    "language_teacher",
+    "teaching_certificate",
+    "education_degree",
+    "previous_city",
+    "previous_category",
+    "internal_transfer",
+    "days_since_internal_move",
+    "same_position",
+    "waiver_conditions",
+    "postdoctoral_research",
 }
-NUMERIC_FACTORS = {"annual_salary_rmb", "related_experience_years", "months_in_china_per_year", "hsk_level", "age", "local_bonus"}
+NUMERIC_FACTORS = {
+    "annual_salary_rmb",
+    "related_experience_years",
+    "months_in_china_per_year",
+    "hsk_level",
+    "age",
+    "local_bonus",
+}
 BOOLEAN_FACTORS = {"former_chinese_national", "chinese_taught_degree"}
 TOKEN_FACTORS = {"education", "work_region"}
 LIST_FACTORS = {"extras"}
@@ -88,7 +114,10 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     if unknown:
         from talentkg.render import suggest
 
-        raise ParameterError(unknown[0], f"unknown field{suggest(unknown[0], TOP_FIELDS)}; allowed fields: {', '.join(sorted(TOP_FIELDS))}")
+        raise ParameterError(
+            unknown[0],
+            f"unknown field{suggest(unknown[0], TOP_FIELDS)}; allowed fields: {', '.join(sorted(TOP_FIELDS))}",
+        )
     p = {k: v for k, v in profile.items() if v is not None and v != ""}
     for req in ("city", "application_date"):
         if req not in p:
@@ -101,11 +130,16 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     def add(pred: str, obj, s=app):
         quads.append(ox.Quad(s, ox.NamedNode(TK + pred), obj, G))
 
-    quads.append(ox.Quad(app, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "Applicant"), G))
+    quads.append(
+        ox.Quad(app, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "Applicant"), G)
+    )
     add("profileKey", ox.Literal(key))
     add("applicationCity", binder.jurisdiction("city", str(p["city"])))
     add("applicationDate", parse_date("application_date", p["application_date"]))
-    add("applicationType", ox.Literal(_token("application_type", p.get("application_type", "new"), set(APPLICATION_TYPES))))
+    add(
+        "applicationType",
+        ox.Literal(_token("application_type", p.get("application_type", "new"), set(APPLICATION_TYPES))),
+    )
     if "monthly_salary_rmb" in p:
         add("monthlySalary", _number("monthly_salary_rmb", p["monthly_salary_rmb"]))
     if "points" in p:
@@ -119,12 +153,24 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     for i, a in enumerate(_list("awards", p.get("awards", []))):
         add("holdsAward", ox.NamedNode(TKD + "award/" + _token(f"awards[{i}]", a, vocab.awards)))
     for i, q in enumerate(_list("overseas_qualifications", p.get("overseas_qualifications", []))):
-        add("holdsQualification", ox.NamedNode(TKD + "catalogue-entry/" + _token(f"overseas_qualifications[{i}]", q, vocab.catalogue_ids)))
+        add(
+            "holdsQualification",
+            ox.NamedNode(TKD + "catalogue-entry/" + _token(f"overseas_qualifications[{i}]", q, vocab.catalogue_ids)),
+        )
     for f in ("language_teacher", "internal_transfer", "same_position"):
         if f in p:
-            add({"language_teacher": "languageTeacher", "internal_transfer": "internalTransfer", "same_position": "samePosition"}[f],
-                _lit("true" if _bool(f, p[f]) else "false", "boolean"))
-    waivers = {_token(f"waiver_conditions[{i}]", w, vocab.waivers) for i, w in enumerate(_list("waiver_conditions", p.get("waiver_conditions", [])))}
+            add(
+                {
+                    "language_teacher": "languageTeacher",
+                    "internal_transfer": "internalTransfer",
+                    "same_position": "samePosition",
+                }[f],
+                _lit("true" if _bool(f, p[f]) else "false", "boolean"),
+            )
+    waivers = {
+        _token(f"waiver_conditions[{i}]", w, vocab.waivers)
+        for i, w in enumerate(_list("waiver_conditions", p.get("waiver_conditions", [])))
+    }
     for f in ("teaching_certificate", "education_degree"):  # boolean shorthands for two waiver conditions
         if f in p and _bool(f, p[f]):
             waivers.add(f)
@@ -133,7 +179,10 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     for waiver in sorted(waivers):
         add("holdsWaiverCondition", ox.NamedNode(TKD + "waiver/" + waiver))
     if "postdoctoral_research" in p:
-        add("postdoctoralResearch", _lit("true" if _bool("postdoctoral_research", p["postdoctoral_research"]) else "false", "boolean"))
+        add(
+            "postdoctoralResearch",
+            _lit("true" if _bool("postdoctoral_research", p["postdoctoral_research"]) else "false", "boolean"),
+        )
     if "previous_city" in p:
         add("previousCity", binder.jurisdiction("previous_city", str(p["previous_city"])))
     if "previous_category" in p:
@@ -170,18 +219,24 @@ def _share_facts(p: dict, vocab: Vocabulary) -> None:
         if top_v is None:
             p[f] = inner
         elif top_v != inner_v:
-            raise ParameterError(f"points_factors.{f}", f"{inner} disagrees with {f} = {p[f]}; give the fact once, or the same value in both")
+            raise ParameterError(
+                f"points_factors.{f}",
+                f"{inner} disagrees with {f} = {p[f]}; give the fact once, or the same value in both",
+            )
 
 
 def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Quad]:
     pf = p["points_factors"]
     if not isinstance(pf, dict):
-        raise ParameterError("points_factors", "must be an object, e.g. {\"annual_salary_rmb\": 500000, \"age\": 35}")
+        raise ParameterError("points_factors", 'must be an object, e.g. {"annual_salary_rmb": 500000, "age": 35}')
     unknown = sorted(set(pf) - FACTOR_FIELDS)
     if unknown:
         from talentkg.render import suggest
 
-        raise ParameterError(f"points_factors.{unknown[0]}", f"unknown factor{suggest(unknown[0], FACTOR_FIELDS)}; allowed: {', '.join(sorted(FACTOR_FIELDS))}")
+        raise ParameterError(
+            f"points_factors.{unknown[0]}",
+            f"unknown factor{suggest(unknown[0], FACTOR_FIELDS)}; allowed: {', '.join(sorted(FACTOR_FIELDS))}",
+        )
     pf = {k: v for k, v in pf.items() if v is not None and v != ""}
     for f in SHARED_FACTS:
         if f not in pf and f in p:

@@ -3,6 +3,7 @@
 Quiet when stderr is not a terminal (pipes, CI, tests) or with ``--quiet``; never on stdout, so
 it cannot mix with the data a command prints.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,9 @@ def spinner(description: str, quiet: bool = False) -> Iterator[None]:
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_console(),
-                  transient=True) as p:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_console(), transient=True
+    ) as p:
         p.add_task(description, total=None)
         yield
 
@@ -41,13 +43,26 @@ def track(items: Iterable[T], description: str, total: int | None = None, quiet:
     if not enabled(quiet):
         yield from items
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=_console(), transient=True) as p:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=_console(),
+        transient=True,
+    ) as p:
         task = p.add_task(description, total=total)
         for item in items:
             yield item

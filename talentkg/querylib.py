@@ -5,6 +5,7 @@ param, clause, example). A parameter ``name`` is bound to the variable ``?name``
 term — an IRI for a city, ``xsd:date`` for a date — through the store's initial bindings
 (embedded) or an inline VALUES block (remote endpoints). User text never enters the query text.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,7 +51,18 @@ class QueryFile:
         return [p.name for p in self.params]
 
 
-PARAM_TYPES = ("jurisdiction", "date", "integer", "decimal", "boolean", "category", "scheme", "level", "sector", "string")
+PARAM_TYPES = (
+    "jurisdiction",
+    "date",
+    "integer",
+    "decimal",
+    "boolean",
+    "category",
+    "scheme",
+    "level",
+    "sector",
+    "string",
+)
 PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s+(.*?)(?:\s+—\s+(.*))?$")
 
 
@@ -77,7 +89,9 @@ def parse_query_file(path: Path) -> QueryFile:
 
     text = _read_query_text(path)
     if "\0" in text:
-        raise DataError(str(path), text[: text.index("\0")].count("\n") + 1, "contains a NUL byte; a query is plain text")
+        raise DataError(
+            str(path), text[: text.index("\0")].count("\n") + 1, "contains a NUL byte; a query is plain text"
+        )
     q = QueryFile(name=path.stem, path=path, text=text)
     last_key = None
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -91,9 +105,15 @@ def parse_query_file(path: Path) -> QueryFile:
             if key == "param":
                 pm = PARAM_LINE.match(value)
                 if not pm:
-                    raise DataError(str(path), lineno, f"bad param line {value!r}; write: # param: name type required|optional example — description")
+                    raise DataError(
+                        str(path),
+                        lineno,
+                        f"bad param line {value!r}; write: # param: name type required|optional example — description",
+                    )
                 if pm.group(2) not in PARAM_TYPES:
-                    raise DataError(str(path), lineno, f"unknown parameter type {pm.group(2)!r}; one of: {', '.join(PARAM_TYPES)}")
+                    raise DataError(
+                        str(path), lineno, f"unknown parameter type {pm.group(2)!r}; one of: {', '.join(PARAM_TYPES)}"
+                    )
                 if pm.group(1) in q.param_names:
                     raise DataError(str(path), lineno, f"parameter {pm.group(1)!r} declared twice")
                 n, t, req, ex, desc = pm.groups()
@@ -117,21 +137,55 @@ def assessment_updates(queries_dir: Path = QUERIES_DIR) -> list[QueryFile]:
 
 # ---------------------------------------------------------------- parameter parsing
 
+
 def _choice(choices: tuple[str, ...], upper: bool = False) -> Callable[[str, str], ox.Literal]:
     def parse(name: str, v: str) -> ox.Literal:
         val = v.strip().upper() if upper else v.strip()
         if val not in choices:
             raise ParameterError(name, f"{v!r} is not one of {', '.join(choices)}")
         return ox.Literal(val)
+
     return parse
 
 
 # Traditional → simplified, for the characters that differ in the jurisdictions' Chinese names
 # (廣州 → 广州, 廈門 → 厦门 …); names are also NFKC-normalised (full-width Ｇｕａｎｇｚｈｏｕ → Guangzhou).
-TRADITIONAL = str.maketrans({"東": "东", "雲": "云", "區": "区", "華": "华", "廈": "厦", "國": "国", "壯": "壮", "寧": "宁",
-                             "爾": "尔", "島": "岛", "廣": "广", "慶": "庆", "漢": "汉", "灣": "湾", "維": "维", "肅": "肃",
-                             "蘇": "苏", "貴": "贵", "遼": "辽", "門": "门", "陝": "陕", "龍": "龙", "臺": "台", "內": "内",
-                             "別": "别", "烏": "乌", "蘭": "兰", "陽": "阳", "長": "长", "興": "兴", "寶": "宝", "濱": "滨"})
+TRADITIONAL = str.maketrans(
+    {
+        "東": "东",
+        "雲": "云",
+        "區": "区",
+        "華": "华",
+        "廈": "厦",
+        "國": "国",
+        "壯": "壮",
+        "寧": "宁",
+        "爾": "尔",
+        "島": "岛",
+        "廣": "广",
+        "慶": "庆",
+        "漢": "汉",
+        "灣": "湾",
+        "維": "维",
+        "肅": "肃",
+        "蘇": "苏",
+        "貴": "贵",
+        "遼": "辽",
+        "門": "门",
+        "陝": "陕",
+        "龍": "龙",
+        "臺": "台",
+        "內": "内",
+        "別": "别",
+        "烏": "乌",
+        "蘭": "兰",
+        "陽": "阳",
+        "長": "长",
+        "興": "兴",
+        "寶": "宝",
+        "濱": "滨",
+    }
+)
 
 
 def name_key(v: str) -> str:
@@ -179,7 +233,10 @@ class ParameterBinder:
         if j is None:
             from talentkg.render import suggest
 
-            raise ParameterError(name, f"unknown city or jurisdiction {v!r}{suggest(v.strip(), self.jurisdiction_names())}; give its English name (e.g. Guangzhou), Chinese name (广州) or 6-digit code (440100) — `talentkg query jurisdictions` lists them")
+            raise ParameterError(
+                name,
+                f"unknown city or jurisdiction {v!r}{suggest(v.strip(), self.jurisdiction_names())}; give its English name (e.g. Guangzhou), Chinese name (广州) or 6-digit code (440100) — `talentkg query jurisdictions` lists them",
+            )
         return j
 
     def notation_choice(self, name: str, v: str, cls: str) -> ox.Literal:
@@ -224,7 +281,10 @@ class ParameterBinder:
         if unknown:
             from talentkg.render import suggest
 
-            raise ParameterError(unknown[0], f"query {query.name!r} has no such parameter{suggest(unknown[0], known)}; it takes: {', '.join(known) or 'none'}")
+            raise ParameterError(
+                unknown[0],
+                f"query {query.name!r} has no such parameter{suggest(unknown[0], known)}; it takes: {', '.join(known) or 'none'}",
+            )
         out: dict[ox.Variable, object] = {}
         for p in query.params:
             if p.name in given and given[p.name] is not None and str(given[p.name]) != "":
@@ -286,8 +346,15 @@ def _execute(store: ox.Store, text: str, where: str):
         raise _syntax(e, where) from None
 
 
-def run_query(store: ox.Store, text: str, *, timeout: float | None = DEFAULT_TIMEOUT_S, memory_mb: int | None = DEFAULT_MEMORY_MB,
-              allow_service: bool = False, where: str = "query"):
+def run_query(
+    store: ox.Store,
+    text: str,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT_S,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+    allow_service: bool = False,
+    where: str = "query",
+):
     """Run a read-only SPARQL query with a time and memory limit.
 
     Refuses an UPDATE and (unless ``allow_service``) a SERVICE clause before running anything.
@@ -339,7 +406,7 @@ def _run_forked(store, text, form, timeout, memory_mb, where):
                 out = b"E" + f"{type(e).__name__}: {e}".encode("utf-8", "replace")
             view = memoryview(out)
             while view:
-                n = os.write(w, view[:1 << 20])
+                n = os.write(w, view[: 1 << 20])
                 view = view[n:]
         except BaseException:  # noqa: BLE001
             code = 1
@@ -375,23 +442,34 @@ def _run_forked(store, text, form, timeout, memory_mb, where):
                 os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     if killed == "time":
-        raise QueryLimitError("--timeout", f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
-                                           "narrow it (LIMIT, more specific patterns) or raise --timeout")
+        raise QueryLimitError(
+            "--timeout",
+            f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
+            "narrow it (LIMIT, more specific patterns) or raise --timeout",
+        )
     if killed == "size":
-        raise QueryLimitError("--memory", f"the query's result is larger than the memory limit of {memory_mb} MB and was stopped; "
-                                          "narrow it or add LIMIT")
+        raise QueryLimitError(
+            "--memory",
+            f"the query's result is larger than the memory limit of {memory_mb} MB and was stopped; "
+            "narrow it or add LIMIT",
+        )
     data = b"".join(chunks)
     if not data:
         if os.WIFSIGNALED(status) or (os.WIFEXITED(status) and os.WEXITSTATUS(status)):
-            raise QueryLimitError("--memory", f"the query was stopped: it needed more than the memory limit of {memory_mb} MB "
-                                              "(or the engine failed); narrow it or add LIMIT")
+            raise QueryLimitError(
+                "--memory",
+                f"the query was stopped: it needed more than the memory limit of {memory_mb} MB "
+                "(or the engine failed); narrow it or add LIMIT",
+            )
         raise RuntimeError("the query process returned nothing")
     kind, body = data[:1], data[1:]
     if kind == b"S":
         raise _syntax(body.decode("utf-8", "replace"), where)
     if kind == b"M":
-        raise QueryLimitError("--memory", f"the query needed more than the memory limit of {memory_mb} MB and was stopped; "
-                                          "narrow it or add LIMIT")
+        raise QueryLimitError(
+            "--memory",
+            f"the query needed more than the memory limit of {memory_mb} MB and was stopped; narrow it or add LIMIT",
+        )
     if kind == b"E":
         msg = body.decode("utf-8", "replace")
         if msg.startswith(("OSError", "ValueError", "TypeError", "ConnectionAbortedError", "ConnectionRefusedError")):

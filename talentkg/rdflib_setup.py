@@ -1,4 +1,5 @@
 """rdflib is used for parsing, SHACL and interop only; it never fetches graphs named in a query."""
+
 from __future__ import annotations
 
 

@@ -5,6 +5,7 @@ with a clear message; the CLI exits non-zero. A push is one HTTP PUT of the whol
 Graph Store Protocol endpoint: the server replaces the named graph in one transaction, so a
 reader never sees half a graph, and a failed upload leaves the previous graph as it was.
 """
+
 from __future__ import annotations
 
 import urllib.error
@@ -21,7 +22,9 @@ class RemoteError(TalentKGError):
     exit_code = 3
 
 
-def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_graph: str | None = None) -> tuple[list[str], list[dict]]:
+def remote_rows(
+    endpoint: str, query_text: str, timeout: float = 30.0, default_graph: str | None = None
+) -> tuple[list[str], list[dict]]:
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -30,7 +33,9 @@ def remote_rows(endpoint: str, query_text: str, timeout: float = 30.0, default_g
     query_text = "\n".join(line for line in query_text.splitlines() if not line.lstrip().startswith("#"))
     sw = SPARQLWrapper(endpoint)
     sw.setQuery(query_text)
-    if default_graph:  # the protocol's default-graph-uri (Virtuoso's default graph is otherwise the union of all graphs)
+    if (
+        default_graph
+    ):  # the protocol's default-graph-uri (Virtuoso's default graph is otherwise the union of all graphs)
         sw.addDefaultGraph(default_graph)
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
@@ -63,8 +68,11 @@ def check_graph_iri(graph_iri: str) -> str:
     from talentkg.errors import ParameterError
 
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+", graph_iri or ""):
-        raise ParameterError("--graph", f"{graph_iri!r} is not an absolute IRI; give one such as https://example.org/graph/talentkg "
-                                        "(a relative name would be resolved against the endpoint)")
+        raise ParameterError(
+            "--graph",
+            f"{graph_iri!r} is not an absolute IRI; give one such as https://example.org/graph/talentkg "
+            "(a relative name would be resolved against the endpoint)",
+        )
     return graph_iri
 
 
@@ -83,9 +91,13 @@ def push(store: ox.Store, endpoint: str, graph_iri: str, timeout: float = 60.0) 
     except urllib.error.HTTPError as e:
         raise RemoteError(f"{endpoint}: HTTP {e.code} {e.reason} on PUT; the previous graph is unchanged") from None
     except TimeoutError:
-        raise RemoteError(f"{endpoint}: no answer within {timeout} s; the server keeps the previous graph unless it completed the PUT") from None
+        raise RemoteError(
+            f"{endpoint}: no answer within {timeout} s; the server keeps the previous graph unless it completed the PUT"
+        ) from None
     except urllib.error.URLError as e:
         if isinstance(e.reason, TimeoutError):  # socket.timeout is TimeoutError (3.10+)
-            raise RemoteError(f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout); the server keeps the previous graph unless it completed the PUT") from None
+            raise RemoteError(
+                f"{endpoint}: timed out after {timeout} s (no answer; raise --timeout); the server keeps the previous graph unless it completed the PUT"
+            ) from None
         raise RemoteError(f"{endpoint}: cannot connect ({e.reason})") from None
     return len(triples)

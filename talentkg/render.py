@@ -10,6 +10,7 @@
   says which, and how to see them (``--columns`` or ``--format csv``).
 - :func:`suggest` gives the "did you mean" of the error messages (difflib).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,11 @@ from typing import Iterable, Sequence
 from talentkg.namespaces import PREFIXES
 
 ELLIPSIS = "…"
-MIN_WIDTH = 8        # a truncated column is never narrower than this (plus its header, up to 12)
-SHORT = 24           # a column whose values all fit in this many cells is never cut
-IDENT = 48           # nor a column of identifiers (one ASCII token each) up to this many cells
+MIN_WIDTH = 8  # a truncated column is never narrower than this (plus its header, up to 12)
+SHORT = 24  # a column whose values all fit in this many cells is never cut
+IDENT = 48  # nor a column of identifiers (one ASCII token each) up to this many cells
 _IDENT = re.compile(r"[A-Za-z0-9_:/.#\-]*")
-_PAD = 3             # per column: rich's padding (one each side) + the column separator
+_PAD = 3  # per column: rich's padding (one each side) + the column separator
 
 # longest namespace first, so tkd: wins over a shorter prefix of it
 _NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
@@ -45,7 +46,7 @@ def compact(value) -> str:
     if s.startswith(("http://", "https://")):
         for ns, prefix in _NAMESPACES:
             if s.startswith(ns) and len(s) > len(ns):
-                return f"{prefix}:{s[len(ns):]}"
+                return f"{prefix}:{s[len(ns) :]}"
     return s
 
 
@@ -110,8 +111,10 @@ def fit_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], width: in
     ident = [all(_IDENT.fullmatch(row[i] or "") for row in cells) and value_w[i] <= IDENT for i in range(n)]
     is_long = [value_w[i] > SHORT and not ident[i] for i in range(n)]
     # a short column keeps its values whole; its header may be cut down to the values (min MIN_WIDTH)
-    floor = [max(value_w[i], min(head_w[i], MIN_WIDTH)) if not is_long[i] else max(MIN_WIDTH, min(12, head_w[i]))
-             for i in range(n)]
+    floor = [
+        max(value_w[i], min(head_w[i], MIN_WIDTH)) if not is_long[i] else max(MIN_WIDTH, min(12, head_w[i]))
+        for i in range(n)
+    ]
     keep = list(range(n))
 
     def need(cols):
@@ -154,12 +157,22 @@ def select_columns(columns: Sequence[str], wanted: str | Sequence[str] | None, w
     names = [w.strip() for w in (wanted.split(",") if isinstance(wanted, str) else wanted) if w.strip()]
     for name in names:
         if name not in columns:
-            raise ParameterError(what, f"no column {name!r}{suggest(name, columns)}; the columns are: {', '.join(columns)}")
+            raise ParameterError(
+                what, f"no column {name!r}{suggest(name, columns)}; the columns are: {', '.join(columns)}"
+            )
     return names
 
 
-def render_table(columns: Sequence[str], rows: Iterable, *, width: int | None = None, title: str | None = None,
-                 file=None, count: bool = True, numeric: Sequence[str] = ()) -> None:
+def render_table(
+    columns: Sequence[str],
+    rows: Iterable,
+    *,
+    width: int | None = None,
+    title: str | None = None,
+    file=None,
+    count: bool = True,
+    numeric: Sequence[str] = (),
+) -> None:
     """Print ``rows`` (dicts or sequences) as a table that fits the terminal."""
     from rich import box
     from rich.console import Console
@@ -173,24 +186,40 @@ def render_table(columns: Sequence[str], rows: Iterable, *, width: int | None = 
         cells.append([cell_text(v) for v in vals])
     widths = fit_widths(columns, cells, width)
     shown = [i for i, w in enumerate(widths) if w > 0]
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
-                  title=title, title_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        expand=False,
+        title=title,
+        title_justify="left",
+    )
     for i in shown:
-        right = columns[i] in numeric or (cells and all(_looks_numeric(row[i]) for row in cells if row[i]) and any(row[i] for row in cells))
-        table.add_column(truncate(columns[i], widths[i]), no_wrap=True, overflow="ellipsis", min_width=widths[i],
-                         max_width=widths[i], justify="right" if right else "left")
+        right = columns[i] in numeric or (
+            cells and all(_looks_numeric(row[i]) for row in cells if row[i]) and any(row[i] for row in cells)
+        )
+        table.add_column(
+            truncate(columns[i], widths[i]),
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=widths[i],
+            max_width=widths[i],
+            justify="right" if right else "left",
+        )
     for row in cells:
         table.add_row(*[truncate(row[i], widths[i]) for i in shown])
-    console = Console(file=file or sys.stdout, width=width, soft_wrap=False, highlight=False, emoji=False,
-                      markup=False)
+    console = Console(file=file or sys.stdout, width=width, soft_wrap=False, highlight=False, emoji=False, markup=False)
     console.print(table)
     notes = []
     if count:
         notes.append(f"{len(cells)} row(s)")
     hidden = [columns[i] for i, w in enumerate(widths) if w == 0]
     if hidden:
-        notes.append(f"{len(hidden)} column(s) not shown for lack of width ({', '.join(hidden)}): "
-                     "choose with --columns a,b,c, or use --format csv")
+        notes.append(
+            f"{len(hidden)} column(s) not shown for lack of width ({', '.join(hidden)}): "
+            "choose with --columns a,b,c, or use --format csv"
+        )
     for note in notes:
         for line in _wrap(note, width):
             console.print(line, markup=False, highlight=False)

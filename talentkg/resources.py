@@ -1,4 +1,5 @@
 """Where the packaged ontology, data tables and query files are (in the repo and in the wheel)."""
+
 from __future__ import annotations
 
 from pathlib import Path

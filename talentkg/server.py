@@ -10,6 +10,7 @@ serves our store (its triple count). The child dies with us (its own process gro
 parent-death signal), and the temporary store is removed even after a SIGKILL (a janitor).
 Ctrl-C stops it cleanly. It also serves Oxigraph's query web page at http://127.0.0.1:PORT/ .
 """
+
 from __future__ import annotations
 
 import http.client
@@ -41,7 +42,9 @@ def oxigraph_binary() -> str:
         return str(exe)
     found = shutil.which("oxigraph")
     if not found:
-        raise TalentKGError("the Oxigraph server is not installed; pip install 'talentkg[server]' (PyPI package oxigraph)")
+        raise TalentKGError(
+            "the Oxigraph server is not installed; pip install 'talentkg[server]' (PyPI package oxigraph)"
+        )
     return found
 
 
@@ -81,9 +84,21 @@ def _free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def launch(location: Path, port: int, writable: bool = False, host: str = "127.0.0.1",
-           timeout_s: int | None = DEFAULT_TIMEOUT_S) -> subprocess.Popen:
-    cmd = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}"]
+def launch(
+    location: Path,
+    port: int,
+    writable: bool = False,
+    host: str = "127.0.0.1",
+    timeout_s: int | None = DEFAULT_TIMEOUT_S,
+) -> subprocess.Popen:
+    cmd = [
+        oxigraph_binary(),
+        "serve" if writable else "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"{host}:{port}",
+    ]
     if timeout_s:
         cmd += ["--timeout-s", str(int(timeout_s))]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
@@ -91,12 +106,16 @@ def launch(location: Path, port: int, writable: bool = False, host: str = "127.0
 
 def _count(host: str, port: int) -> int:
     q = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
-    req = urllib.request.Request(f"http://{host}:{port}/query?{q}", headers={"Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        f"http://{host}:{port}/query?{q}", headers={"Accept": "application/sparql-results+json"}
+    )
     with urllib.request.urlopen(req, timeout=5) as r:
         return int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
 
 
-def wait_ready(proc: subprocess.Popen, port: int, host: str = "127.0.0.1", expect: int | None = None) -> subprocess.Popen:
+def wait_ready(
+    proc: subprocess.Popen, port: int, host: str = "127.0.0.1", expect: int | None = None
+) -> subprocess.Popen:
     """Wait until the child answers; with ``expect``, check it serves that many triples (ours)."""
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -110,14 +129,21 @@ def wait_ready(proc: subprocess.Popen, port: int, host: str = "127.0.0.1", expec
             time.sleep(0.1)
             continue
         if expect is not None and n != expect:
-            raise TalentKGError(f"another server answers on {host}:{port} (it has {n} triples, ours {expect}); choose another --port")
+            raise TalentKGError(
+                f"another server answers on {host}:{port} (it has {n} triples, ours {expect}); choose another --port"
+            )
         return proc
     proc.kill()
     raise TalentKGError(f"the Oxigraph server did not answer on {host}:{port} within 30 s")
 
 
-def start(location: Path, port: int, writable: bool = False, host: str = "127.0.0.1",
-          timeout_s: int | None = DEFAULT_TIMEOUT_S) -> subprocess.Popen:
+def start(
+    location: Path,
+    port: int,
+    writable: bool = False,
+    host: str = "127.0.0.1",
+    timeout_s: int | None = DEFAULT_TIMEOUT_S,
+) -> subprocess.Popen:
     proc = launch(location, port, writable, host, timeout_s)
     try:
         return wait_ready(proc, port, host)
@@ -138,8 +164,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 # ---------------------------------------------------------------- the SERVICE-refusing proxy
 
-HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers", "transfer-encoding", "upgrade",
-       "content-length", "host"}
+HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "host",
+}
 
 
 def sparql_texts(method: str, path: str, headers, body: bytes) -> list[str]:
@@ -155,7 +191,9 @@ def sparql_texts(method: str, path: str, headers, body: bytes) -> list[str]:
             for k, vs in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                 if k in ("query", "update"):
                     texts += vs
-        elif ctype in ("application/sparql-query", "application/sparql-update") or parsed.path.rstrip("/").endswith(("/query", "/update")):
+        elif ctype in ("application/sparql-query", "application/sparql-update") or parsed.path.rstrip("/").endswith(
+            ("/query", "/update")
+        ):
             texts.append(body.decode("utf-8", "replace"))
     return texts
 
@@ -183,8 +221,11 @@ def make_proxy(listen: socket.socket, upstream: tuple[str, int], allow_service: 
             if not allow_service:
                 for text in sparql_texts(self.command, self.path, self.headers, body):
                     if shape(text).service:
-                        return self._refuse(403, "SERVICE (federation) is off on this endpoint: it would make the server send "
-                                                 "requests to other addresses; restart with talentkg serve --allow-service if you mean it")
+                        return self._refuse(
+                            403,
+                            "SERVICE (federation) is off on this endpoint: it would make the server send "
+                            "requests to other addresses; restart with talentkg serve --allow-service if you mean it",
+                        )
             conn = http.client.HTTPConnection(*upstream, timeout=timeout_s + 10)
             try:
                 hdrs = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
@@ -192,7 +233,9 @@ def make_proxy(listen: socket.socket, upstream: tuple[str, int], allow_service: 
                 resp = conn.getresponse()
                 data = resp.read()
             except (OSError, http.client.HTTPException) as e:
-                return self._refuse(504 if isinstance(e, TimeoutError) else 502, f"the Oxigraph server did not answer: {e}")
+                return self._refuse(
+                    504 if isinstance(e, TimeoutError) else 502, f"the Oxigraph server did not answer: {e}"
+                )
             finally:
                 conn.close()
             self.send_response(resp.status, resp.reason)
@@ -226,15 +269,27 @@ def bind_public(port: int, host: str = "127.0.0.1") -> socket.socket:
         s.listen(64)
     except PermissionError:
         s.close()
-        raise ParameterError("--port", f"{port} needs administrator rights on this machine; choose a port above 1023, or 0 for a free one") from None
+        raise ParameterError(
+            "--port",
+            f"{port} needs administrator rights on this machine; choose a port above 1023, or 0 for a free one",
+        ) from None
     except OSError as e:
         s.close()
-        raise ParameterError("--port", f"{host}:{port} is in use by another program ({e.strerror}); choose another --port, or 0 for a free one") from None
+        raise ParameterError(
+            "--port",
+            f"{host}:{port} is in use by another program ({e.strerror}); choose another --port, or 0 for a free one",
+        ) from None
     return s
 
 
-def serve(store: ox.Store, port: int = 7878, writable: bool = False, location: Path | None = None,
-          allow_service: bool = False, timeout_s: int = DEFAULT_TIMEOUT_S) -> None:
+def serve(
+    store: ox.Store,
+    port: int = 7878,
+    writable: bool = False,
+    location: Path | None = None,
+    allow_service: bool = False,
+    timeout_s: int = DEFAULT_TIMEOUT_S,
+) -> None:
     from talentkg.files import _Janitor
 
     port = check_port(port)
@@ -265,8 +320,11 @@ def serve(store: ox.Store, port: int = 7878, writable: bool = False, location: P
             raise TalentKGError(f"127.0.0.1:{public_port} does not serve this graph; choose another --port")
         mode = "read-write" if writable else "read-only"
         fed = "SERVICE allowed" if allow_service else "SERVICE off"
-        print(f"talentkg: SPARQL endpoint http://127.0.0.1:{public_port}/query ({mode}, {fed}, query time limit {timeout_s} s); "
-              f"query page http://127.0.0.1:{public_port}/ — Ctrl-C stops", flush=True)
+        print(
+            f"talentkg: SPARQL endpoint http://127.0.0.1:{public_port}/query ({mode}, {fed}, query time limit {timeout_s} s); "
+            f"query page http://127.0.0.1:{public_port}/ — Ctrl-C stops",
+            flush=True,
+        )
         while proc.poll() is None:
             time.sleep(0.5)
         raise TalentKGError(f"the Oxigraph server stopped unexpectedly (exit code {proc.returncode})")

@@ -7,6 +7,7 @@ inside a string literal, an IRI or a comment is never taken for a keyword, so
 ``# where {`` or ``"SERVICE"`` cannot fool it. The engine still parses the query itself; this
 module only needs to be right about keywords and braces.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,14 +63,13 @@ def tokens(text: str, keep_trivia: bool = False) -> list[Token]:
 
 def _unescape(text: str) -> str:
     """SPARQL's \\uXXXX / \\UXXXXXXXX escapes (which some engines apply to the whole query)."""
-    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
-                  lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
 @dataclass
 class Shape:
-    form: str            # SELECT | CONSTRUCT | DESCRIBE | ASK | UPDATE | ""
-    service: bool        # a SERVICE clause (outbound request)
+    form: str  # SELECT | CONSTRUCT | DESCRIBE | ASK | UPDATE | ""
+    service: bool  # a SERVICE clause (outbound request)
     where_open: int | None  # offset just after the '{' that opens the WHERE group
 
 
@@ -123,11 +123,17 @@ def check_read_only(text: str, allow_service: bool = False, where: str = "query"
     """The query's shape, or a ParameterError for an update or a SERVICE clause."""
     s = shape(text)
     if s.form == "UPDATE":
-        raise ParameterError(where, "is a SPARQL UPDATE (INSERT/DELETE/LOAD/CLEAR/DROP …); talentkg runs read-only queries — "
-                                    "use SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise ParameterError(
+            where,
+            "is a SPARQL UPDATE (INSERT/DELETE/LOAD/CLEAR/DROP …); talentkg runs read-only queries — "
+            "use SELECT, ASK, CONSTRUCT or DESCRIBE",
+        )
     if s.service and not allow_service:
-        raise ParameterError(where, "contains a SERVICE clause (federation: the engine would send a request to another "
-                                    "server); it is off by default — pass --allow-service (API: allow_service=True) if you mean it")
+        raise ParameterError(
+            where,
+            "contains a SERVICE clause (federation: the engine would send a request to another "
+            "server); it is off by default — pass --allow-service (API: allow_service=True) if you mean it",
+        )
     return s
 
 
@@ -137,7 +143,9 @@ def insert_values(text: str, block: str) -> str:
         return text
     s = shape(text)
     if s.form == "CONSTRUCT" and s.where_open is None:
-        raise ParameterError("query", "the short form CONSTRUCT WHERE { … } cannot take parameters; write CONSTRUCT { … } WHERE { … }")
+        raise ParameterError(
+            "query", "the short form CONSTRUCT WHERE { … } cannot take parameters; write CONSTRUCT { … } WHERE { … }"
+        )
     if s.where_open is None:
         raise ParameterError("query", "has no WHERE group { … } to bind the parameters in")
-    return text[: s.where_open] + "\n  " + block + "\n" + text[s.where_open:]
+    return text[: s.where_open] + "\n  " + block + "\n" + text[s.where_open :]

@@ -16,6 +16,7 @@ disagree. Rows are written only after the whole data (packaged + the folder with
 loads and validates (SHACL, violation queries) — ``write_rows``, also used by ``talentkg fact add``
 for any table of data/tables.yaml.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,13 +34,34 @@ from pathlib import Path
 from talentkg.errors import DataError, ParameterError, TalentKGError
 from talentkg.resources import DATA_DIR
 
-MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                        "september", "october", "november", "december"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 NUM = r"(\d[\d,，]*(?:\.\d+)?)"
 MONTH_RE = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 # basis wording → wage-basis notation (data/concepts.csv); most specific first
 BASIS = [
-    (r"城镇非私营单位在岗职工|on-the-job workers in urban non-private units|on-post workers of urban non-private units", "non_private_onpost"),
+    (
+        r"城镇非私营单位在岗职工|on-the-job workers in urban non-private units|on-post workers of urban non-private units",
+        "non_private_onpost",
+    ),
     (r"城镇单位在岗职工", "all_urban_onpost"),
     (r"全口径|城镇全部单位|Non-Private and Private Sectors|all urban units?", "all_urban"),
     (r"城镇非私营单位|urban non-private units?|non-private (?:units|sectors?)", "non_private"),
@@ -69,11 +91,13 @@ class Found:
 class Extraction:
     text: str
     found: dict[str, Found] = field(default_factory=dict)
-    thresholds: dict[str, Found] = field(default_factory=dict)         # category → monthly
+    thresholds: dict[str, Found] = field(default_factory=dict)  # category → monthly
     annual_thresholds: dict[str, Found] = field(default_factory=dict)  # category → annual
 
     def spans(self) -> list[Found]:
-        return sorted([*self.found.values(), *self.thresholds.values(), *self.annual_thresholds.values()], key=lambda f: f.start)
+        return sorted(
+            [*self.found.values(), *self.thresholds.values(), *self.annual_thresholds.values()], key=lambda f: f.start
+        )
 
 
 class _Text(HTMLParser):
@@ -122,12 +146,14 @@ def extract(text: str, multiples: dict[str, Decimal]) -> Extraction:
 
     def put(name, value, m, group=0, note=""):
         if name not in ex.found:
-            ex.found[name] = Found(name, value, m.start(group), m.end(group), text[m.start(): m.end()], note)
+            ex.found[name] = Found(name, value, m.start(group), m.end(group), text[m.start() : m.end()], note)
 
     def thr(cat, value, m, annual=False):
         target = ex.annual_thresholds if annual else ex.thresholds
         if cat and cat not in target:
-            target[cat] = Found(f"threshold {cat}" + (" (year)" if annual else ""), value, m.start(), m.end(), text[m.start(): m.end()])
+            target[cat] = Found(
+                f"threshold {cat}" + (" (year)" if annual else ""), value, m.start(), m.end(), text[m.start() : m.end()]
+            )
 
     # --- annual average wage (the base's statistic) and its year
     for m in re.finditer(r"(\d{4})年[^。；;\n]{0,40}?年平均工资(?:为|是|：|:)?\s*" + NUM + r"\s*元", text):
@@ -139,7 +165,9 @@ def extract(text: str, multiples: dict[str, Decimal]) -> Extraction:
         put("annual_average", _num(m.group(1)), m)
     for m in re.finditer(r"每年\s*" + NUM + r"\s*元", text):
         put("annual_average", _num(m.group(1)), m)
-    for m in re.finditer(r"average (?:annual )?salary[^.]{0,80}?in (\d{4}) (?:is|was) (?:RMB|CNY)\s?" + NUM, text, flags=re.I):
+    for m in re.finditer(
+        r"average (?:annual )?salary[^.]{0,80}?in (\d{4}) (?:is|was) (?:RMB|CNY)\s?" + NUM, text, flags=re.I
+    ):
         put("annual_average", _num(m.group(2)), m)
         put("statistics_year", int(m.group(1)), m)
     for m in re.finditer(NUM + r"\s*(?:yuan|RMB)? per year", text, flags=re.I):
@@ -156,24 +184,44 @@ def extract(text: str, multiples: dict[str, Decimal]) -> Extraction:
         put("monthly_base", _num(m.group(1)), m)
     for m in re.finditer(r"\(" + NUM + r"\s*/月\)", text):
         put("monthly_base", _num(m.group(1)), m)
-    for m in re.finditer(r"(?:RMB|CNY)\s?" + NUM + r"\s*/\s*month|" + NUM + r"\s*(?:yuan|RMB) per month|\(monthly " + NUM + r" yuan\)|\(" + NUM + r" yuan per month\)", text, flags=re.I):
+    for m in re.finditer(
+        r"(?:RMB|CNY)\s?"
+        + NUM
+        + r"\s*/\s*month|"
+        + NUM
+        + r"\s*(?:yuan|RMB) per month|\(monthly "
+        + NUM
+        + r" yuan\)|\("
+        + NUM
+        + r" yuan per month\)",
+        text,
+        flags=re.I,
+    ):
         v = next(g for g in m.groups() if g)
         put("monthly_base", _num(v), m)
     for m in re.finditer(r"monthly average (?:salary|wage)? ?(?:of )?(?:CNY|RMB) ?" + NUM, text, flags=re.I):
         put("monthly_base", _num(m.group(1)), m)
 
     # --- thresholds
-    for m in re.finditer(r"A类和B类[^。\n]{0,20}?分别为\s*" + NUM + r"\s*(?:元)?/月和\s*" + NUM + r"\s*(?:元)?/月", text):
+    for m in re.finditer(
+        r"A类和B类[^。\n]{0,20}?分别为\s*" + NUM + r"\s*(?:元)?/月和\s*" + NUM + r"\s*(?:元)?/月", text
+    ):
         thr("A", _num(m.group(1)), m)
         thr("B", _num(m.group(2)), m)
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*倍[（(]\s*(?:每月|即人民币)?\s*" + NUM + r"\s*元", text):
         thr(by_multiple.get(m.group(1)), _num(m.group(2)), m)
     for m in re.finditer(r"(\d+(?:\.\d+)?) times [^.()]{0,80}?\(that is RMB\s?" + NUM + r"\)", text):
         thr(by_multiple.get(m.group(1)), _num(m.group(2)), m)
-    for m in re.finditer(r"(?:Category|Class|Type) ([AB])\b[^≥\n]{0,60}?≥\s*RMB\s*" + NUM + r"\s*/\s*≥\s*RMB\s*" + NUM, text):
+    for m in re.finditer(
+        r"(?:Category|Class|Type) ([AB])\b[^≥\n]{0,60}?≥\s*RMB\s*" + NUM + r"\s*/\s*≥\s*RMB\s*" + NUM, text
+    ):
         thr(m.group(1), _num(m.group(3)), m)
         thr(m.group(1), _num(m.group(2)), m, annual=True)
-    for m in re.finditer(r"(?:Category|Class|Type) ([AB])\b[^.\n]{0,80}?(?:at least|no less than|not less than)\s*(?:RMB\s?)?" + NUM, text, flags=re.I):
+    for m in re.finditer(
+        r"(?:Category|Class|Type) ([AB])\b[^.\n]{0,80}?(?:at least|no less than|not less than)\s*(?:RMB\s?)?" + NUM,
+        text,
+        flags=re.I,
+    ):
         thr(m.group(1), _num(m.group(2)), m)
     for m in re.finditer(r"\b([AB]) " + NUM + r"\s*/yr = " + NUM + r"\s*/month", text):
         thr(m.group(1), _num(m.group(3)), m)
@@ -221,7 +269,11 @@ ROUNDINGS = [("exact", None), ("to the cent", Decimal("0.01")), ("to the nearest
 
 def _rounds_to(value: Decimal, exact: Decimal) -> str | None:
     for name, q in ROUNDINGS:
-        if (q is None and value == exact) or (q is not None and value == exact.quantize(q, rounding=ROUND_HALF_UP) and value.as_tuple().exponent >= q.as_tuple().exponent):
+        if (q is None and value == exact) or (
+            q is not None
+            and value == exact.quantize(q, rounding=ROUND_HALF_UP)
+            and value.as_tuple().exponent >= q.as_tuple().exponent
+        ):
             return name
     return None
 
@@ -230,8 +282,8 @@ def _rounds_to(value: Decimal, exact: Decimal) -> str | None:
 class Checked:
     base: Decimal
     annual: Decimal | None
-    base_status: str          # published | derived
-    base_rule: str            # how base relates to annual
+    base_status: str  # published | derived
+    base_rule: str  # how base relates to annual
     thresholds: dict[str, tuple[Decimal, Decimal | None, str, str]]  # cat → (monthly, annual, status, rule)
     lines: list[str]
 
@@ -246,7 +298,9 @@ def check(ex: Extraction, multiples: dict[str, Decimal], given: dict) -> Checked
     base_status = "published"
     if base is None and annual is None:
         if not thr:
-            raise CheckError("no base, annual average or threshold found in the notice; give --monthly-base or --annual")
+            raise CheckError(
+                "no base, annual average or threshold found in the notice; give --monthly-base or --annual"
+            )
         c, v = sorted(thr.items())[0]
         base = v / multiples[c]
         base_status = "derived"
@@ -255,37 +309,55 @@ def check(ex: Extraction, multiples: dict[str, Decimal], given: dict) -> Checked
         q = Decimal("0.01") if (annual / 12) != (annual / 12).quantize(Decimal("1")) else Decimal("1")
         base = (annual / 12).quantize(q, rounding=ROUND_HALF_UP)
         base_status = "derived"
-        lines.append(f"base {_fmt(base)} = annual {_fmt(annual)} ÷ 12 (not printed in the notice; to the {'cent' if q < 1 else 'yuan'})")
+        lines.append(
+            f"base {_fmt(base)} = annual {_fmt(annual)} ÷ 12 (not printed in the notice; to the {'cent' if q < 1 else 'yuan'})"
+        )
     rule = ""
     if annual is not None:
         rule = _rounds_to(base, annual / 12)
         if rule is None:
-            raise CheckError(f"monthly base {_fmt(base)} disagrees with annual {_fmt(annual)} ÷ 12 = {_fmt((annual / 12).quantize(Decimal('0.01')))} "
-                             "(not equal, not rounded to the cent or the yuan)")
-        lines.append(f"base {_fmt(base)} = annual {_fmt(annual)} ÷ 12 = {_fmt((annual / 12).quantize(Decimal('0.0001')))}, {rule}")
+            raise CheckError(
+                f"monthly base {_fmt(base)} disagrees with annual {_fmt(annual)} ÷ 12 = {_fmt((annual / 12).quantize(Decimal('0.01')))} "
+                "(not equal, not rounded to the cent or the yuan)"
+            )
+        lines.append(
+            f"base {_fmt(base)} = annual {_fmt(annual)} ÷ 12 = {_fmt((annual / 12).quantize(Decimal('0.0001')))}, {rule}"
+        )
     else:
         annual = base * 12
-        lines.append(f"annual base {_fmt(annual)} = 12 × base {_fmt(base)} (derived; the notice prints no annual figure)")
+        lines.append(
+            f"annual base {_fmt(annual)} = 12 × base {_fmt(base)} (derived; the notice prints no annual figure)"
+        )
     out = {}
     for cat, mult in sorted(multiples.items()):
         v = thr.get(cat)
         if v is None:
             v = mult * base
             out[cat] = (v, None, "computed", f"{_fmt(mult)} × base {_fmt(base)}")
-            lines.append(f"threshold {cat} {_fmt(v)} = {_fmt(mult)} × base {_fmt(base)} (computed: not printed in the notice)")
+            lines.append(
+                f"threshold {cat} {_fmt(v)} = {_fmt(mult)} × base {_fmt(base)} (computed: not printed in the notice)"
+            )
             continue
         if v == mult * base:
             how = f"{_fmt(mult)} × base {_fmt(base)}"
         else:
             r = _rounds_to(v, mult * annual / 12)
             if r is None:
-                raise CheckError(f"threshold {cat} {_fmt(v)} disagrees with {_fmt(mult)} × base {_fmt(base)} = {_fmt(mult * base)}"
-                                 + (f" and with {_fmt(mult)} × annual {_fmt(annual)} ÷ 12 = {_fmt((mult * annual / 12).quantize(Decimal('0.01')))}" if annual else ""))
+                raise CheckError(
+                    f"threshold {cat} {_fmt(v)} disagrees with {_fmt(mult)} × base {_fmt(base)} = {_fmt(mult * base)}"
+                    + (
+                        f" and with {_fmt(mult)} × annual {_fmt(annual)} ÷ 12 = {_fmt((mult * annual / 12).quantize(Decimal('0.01')))}"
+                        if annual
+                        else ""
+                    )
+                )
             how = f"{_fmt(mult)} × annual {_fmt(annual)} ÷ 12, {r}"
         y = ex.annual_thresholds.get(cat)
         yv = y.value if y else None
         if yv is not None and yv != 12 * v and yv != mult * annual:
-            raise CheckError(f"annual threshold {cat} {_fmt(yv)} disagrees with 12 × monthly {_fmt(v)} = {_fmt(12 * v)} and with {_fmt(mult)} × annual {_fmt(annual)} = {_fmt(mult * annual)}")
+            raise CheckError(
+                f"annual threshold {cat} {_fmt(yv)} disagrees with 12 × monthly {_fmt(v)} = {_fmt(12 * v)} and with {_fmt(mult)} × annual {_fmt(annual)} = {_fmt(mult * annual)}"
+            )
         out[cat] = (v, yv, "published", how)
         if yv is not None:
             how_y = f"12 × {_fmt(v)}" if yv == 12 * v else f"{_fmt(mult)} × annual {_fmt(annual)}"
@@ -343,11 +415,16 @@ def write_rows(target: Path, rows: dict[str, list[dict]]) -> list[Path]:
     specs = table_specs()
     for table, new in rows.items():
         if table not in specs:
-            raise ParameterError("--table", f"unknown table {table!r}; data/tables.yaml has: {', '.join(sorted(specs))}")
+            raise ParameterError(
+                "--table", f"unknown table {table!r}; data/tables.yaml has: {', '.join(sorted(specs))}"
+            )
         for r in new:
             unknown = set(r) - set(specs[table].columns) - {"supersedes"}
             if unknown:
-                raise ParameterError(", ".join(sorted(unknown)), f"not a column of {table}; its columns: {', '.join(specs[table].columns)}")
+                raise ParameterError(
+                    ", ".join(sorted(unknown)),
+                    f"not a column of {table}; its columns: {', '.join(specs[table].columns)}",
+                )
     target = target.resolve()
     packaged = target == DATA_DIR.resolve()
     with tempfile.TemporaryDirectory(prefix="talentkg-add-") as tmp:
@@ -359,8 +436,12 @@ def write_rows(target: Path, rows: dict[str, list[dict]]) -> list[Path]:
         for table, new in rows.items():
             spec = specs[table]
             path = stage / spec.file
-            existing_header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))), None) if path.exists() else None
-            header = existing_header or list(spec.columns) + (["supersedes"] if any("supersedes" in r for r in new) else [])
+            existing_header = (
+                next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))), None) if path.exists() else None
+            )
+            header = existing_header or list(spec.columns) + (
+                ["supersedes"] if any("supersedes" in r for r in new) else []
+            )
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="raise")
             if existing_header is None:
@@ -377,7 +458,9 @@ def write_rows(target: Path, rows: dict[str, list[dict]]) -> list[Path]:
             triples = collect_triples(stage) if packaged else collect_triples(overlays=[stage])
             validate_triples(triples)
         except DataError as e:  # name the folder written to, not the staging copy
-            raise DataError(e.file.replace(str(stage), str(target)), e.line, e.reason.replace(str(stage), str(target)), e.column) from None
+            raise DataError(
+                e.file.replace(str(stage), str(target)), e.line, e.reason.replace(str(stage), str(target)), e.column
+            ) from None
         written = []
         target.mkdir(parents=True, exist_ok=True)
         for rel in changed:
@@ -389,7 +472,9 @@ def write_rows(target: Path, rows: dict[str, list[dict]]) -> list[Path]:
 
 
 # ------------------------------------------------------------------ rows of a standard
-def standard_rows(city: dict, ex: Extraction, ck: Checked, meta: dict, multiples: dict[str, Decimal]) -> dict[str, list[dict]]:
+def standard_rows(
+    city: dict, ex: Extraction, ck: Checked, meta: dict, multiples: dict[str, Decimal]
+) -> dict[str, list[dict]]:
     code = city["code"]
     vf, vu = meta["valid_from"], meta.get("valid_until") or ""
     std_id = meta.get("id") or f"{code}-{vf}"
@@ -400,32 +485,79 @@ def standard_rows(city: dict, ex: Extraction, ck: Checked, meta: dict, multiples
     quote = " … ".join(dict.fromkeys(spans)) or meta.get("quote", "")
     src = dict(source_document=doc_id, source_url=url, quote=quote, quote_kind="verbatim", confidence=conf)
     note_std = "; ".join(ck.lines[:2]) + f". Added by talentkg standard add from {meta['notice_name']}."
-    docs = [dict(id=doc_id, kind="policy", identifier=ex.found.get("identifier").value if "identifier" in ex.found else "",
-                 title_zh=ex.found["title_zh"].value if "title_zh" in ex.found else "",
-                 title_en=meta.get("title_en") or f"{city['name_en']} salary calculation standard for foreigners' work permits from {vf}",
-                 issued=meta.get("issued") or (ex.found["issued"].value if "issued" in ex.found else ""),
-                 effective_from=vf, effective_until=vu, document_kind="notice", url=url, confidence=conf,
-                 note=f"Added by talentkg standard add from {meta['notice_name']}.")]
-    std = [dict(id=std_id, jurisdiction=code, valid_from=vf, valid_from_qualifier="exact", valid_until=vu,
-                monthly_base_cny=_plain(ck.base), annual_base_cny=_plain(ck.annual) if ck.annual is not None else "",
-                wage_basis=meta["wage_basis"], base_statistics_year=str(meta.get("statistics_year") or ""),
-                instrument=doc_id, note=note_std, **src)]
+    docs = [
+        dict(
+            id=doc_id,
+            kind="policy",
+            identifier=ex.found.get("identifier").value if "identifier" in ex.found else "",
+            title_zh=ex.found["title_zh"].value if "title_zh" in ex.found else "",
+            title_en=meta.get("title_en")
+            or f"{city['name_en']} salary calculation standard for foreigners' work permits from {vf}",
+            issued=meta.get("issued") or (ex.found["issued"].value if "issued" in ex.found else ""),
+            effective_from=vf,
+            effective_until=vu,
+            document_kind="notice",
+            url=url,
+            confidence=conf,
+            note=f"Added by talentkg standard add from {meta['notice_name']}.",
+        )
+    ]
+    std = [
+        dict(
+            id=std_id,
+            jurisdiction=code,
+            valid_from=vf,
+            valid_from_qualifier="exact",
+            valid_until=vu,
+            monthly_base_cny=_plain(ck.base),
+            annual_base_cny=_plain(ck.annual) if ck.annual is not None else "",
+            wage_basis=meta["wage_basis"],
+            base_statistics_year=str(meta.get("statistics_year") or ""),
+            instrument=doc_id,
+            note=note_std,
+            **src,
+        )
+    ]
     thr = []
     for cat, (v, yv, status, how) in sorted(ck.thresholds.items()):
-        thr.append(dict(id=f"{std_id}-{cat}", standard=std_id, category=cat, multiple=_plain(multiples[cat]),
-                        monthly_amount_cny=_plain(v), annual_amount_cny=_plain(yv) if yv is not None else "", amount_status=status,
-                        bound_inclusive="true", bound_wording="不低于",
-                        note=f"{'Computed' if status == 'computed' else 'Checked'}: {how}. bound_wording 不低于: the national rule's wording.", **src))
+        thr.append(
+            dict(
+                id=f"{std_id}-{cat}",
+                standard=std_id,
+                category=cat,
+                multiple=_plain(multiples[cat]),
+                monthly_amount_cny=_plain(v),
+                annual_amount_cny=_plain(yv) if yv is not None else "",
+                amount_status=status,
+                bound_inclusive="true",
+                bound_wording="不低于",
+                note=f"{'Computed' if status == 'computed' else 'Checked'}: {how}. bound_wording 不低于: the national rule's wording.",
+                **src,
+            )
+        )
     out = {"documents": docs, "salary_standards": std, "salary_thresholds": thr}
-    known = {(r["jurisdiction"], r["statistics_year"], r["wage_basis"], r.get("region", "")): r for r in _read(DATA_DIR / "wage_statistics.csv")}
+    known = {
+        (r["jurisdiction"], r["statistics_year"], r["wage_basis"], r.get("region", "")): r
+        for r in _read(DATA_DIR / "wage_statistics.csv")
+    }
     same = known.get((code, str(meta.get("statistics_year")), meta["wage_basis"], ""))
     if same and Decimal(same["annual_amount_cny"]) == ck.annual:
-        meta.setdefault("skipped", []).append(f"wage statistic already in the data: {same['id']} ({same['annual_amount_cny']})")
+        meta.setdefault("skipped", []).append(
+            f"wage statistic already in the data: {same['id']} ({same['annual_amount_cny']})"
+        )
     elif ck.base_status == "published" and "annual_average" in ex.found and meta.get("statistics_year"):
-        out["wage_statistics"] = [dict(id=f"wage-{code}-{meta['statistics_year']}-{meta['wage_basis']}", jurisdiction=code,
-                                       statistics_year=str(meta["statistics_year"]), wage_basis=meta["wage_basis"],
-                                       annual_amount_cny=_plain(ck.annual), amount_status="published",
-                                       note="Stated in the work-permit notice (talentkg standard add).", **src)]
+        out["wage_statistics"] = [
+            dict(
+                id=f"wage-{code}-{meta['statistics_year']}-{meta['wage_basis']}",
+                jurisdiction=code,
+                statistics_year=str(meta["statistics_year"]),
+                wage_basis=meta["wage_basis"],
+                annual_amount_cny=_plain(ck.annual),
+                amount_status="published",
+                note="Stated in the work-permit notice (talentkg standard add).",
+                **src,
+            )
+        ]
     return out
 
 

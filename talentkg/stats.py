@@ -1,4 +1,5 @@
 """Counts of the graph: by class, by confidence, by evidence flag."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,7 +14,7 @@ def graph_stats(triples) -> dict[str, Counter]:
     for t in triples:
         p = t.predicate.value
         if p == TYPE and t.object.value.startswith(TK):
-            classes[t.object.value[len(TK):]] += 1
+            classes[t.object.value[len(TK) :]] += 1
         elif p == TK + "confidence":
             confidence[t.object.value] += 1
         elif p == TK + "evidence":

@@ -4,13 +4,37 @@ A fixed seed gives the same applicants on every machine: a mix of cities (with a
 standards), dates across the policy changes, salaries around the thresholds, points factors,
 awards, degrees, language teachers and Guangzhou–Foshan transfers.
 """
+
 from __future__ import annotations
 
 import random
 
-CITIES = ["Guangzhou", "Shenzhen", "Beijing", "Shanghai", "Foshan", "Dongguan", "Wuhan", "Chengdu", "Hangzhou", "Nanjing"]
-DATES = ["2019-09-01", "2020-03-15", "2021-05-10", "2023-07-12", "2023-07-13", "2023-12-01", "2024-03-01", "2024-08-20",
-         "2025-10-01", "2026-02-04", "2026-03-03", "2026-06-01"]
+CITIES = [
+    "Guangzhou",
+    "Shenzhen",
+    "Beijing",
+    "Shanghai",
+    "Foshan",
+    "Dongguan",
+    "Wuhan",
+    "Chengdu",
+    "Hangzhou",
+    "Nanjing",
+]
+DATES = [
+    "2019-09-01",
+    "2020-03-15",
+    "2021-05-10",
+    "2023-07-12",
+    "2023-07-13",
+    "2023-12-01",
+    "2024-03-01",
+    "2024-08-20",
+    "2025-10-01",
+    "2026-02-04",
+    "2026-03-03",
+    "2026-06-01",
+]
 AWARDS = ["turing_award", "fields_medal", "nobel_prize", "kyoto_prize"]
 EDUCATION = ["bachelor", "master", "doctorate", "associate"]
 EXTRAS = ["fortune500", "patents", "high_level_university", "five_years_in_china"]
@@ -28,8 +52,13 @@ def generate(n: int, seed: int = 20261122, boundaries: list[int] | None = None) 
     out = []
     for i in range(n):
         city = rng.choice(CITIES)
-        p: dict = {"id": f"app-{i + 1:06d}", "city": city, "application_date": rng.choice(DATES),
-                   "application_type": "new", "age": rng.randint(19, 64)}
+        p: dict = {
+            "id": f"app-{i + 1:06d}",
+            "city": city,
+            "application_date": rng.choice(DATES),
+            "application_type": "new",
+            "age": rng.randint(19, 64),
+        }
         if rng.random() < 0.85:
             options = [rng.randint(8000, 120000)] + ([rng.choice(boundaries)] if boundaries else [])
             p["monthly_salary_rmb"] = rng.choice(options)
@@ -39,9 +68,13 @@ def generate(n: int, seed: int = 20261122, boundaries: list[int] | None = None) 
         r = rng.random()
         if r < 0.25:
             p["points_factors"] = {
-                "annual_salary_rmb": rng.randint(40000, 900000), "education": rng.choice(EDUCATION[:3]),
-                "related_experience_years": rng.randint(0, 25), "months_in_china_per_year": rng.randint(0, 12),
-                "hsk_level": rng.randint(0, 6), "age": p["age"], "extras": rng.sample(EXTRAS, rng.randint(0, 2)),
+                "annual_salary_rmb": rng.randint(40000, 900000),
+                "education": rng.choice(EDUCATION[:3]),
+                "related_experience_years": rng.randint(0, 25),
+                "months_in_china_per_year": rng.randint(0, 12),
+                "hsk_level": rng.randint(0, 6),
+                "age": p["age"],
+                "extras": rng.sample(EXTRAS, rng.randint(0, 2)),
             }
             for f in ("education", "related_experience_years"):  # one fact, one value (a conflict is an input error)
                 if f in p:
@@ -54,9 +87,14 @@ def generate(n: int, seed: int = 20261122, boundaries: list[int] | None = None) 
             p["language_teacher"] = True
             p["teaching_certificate"] = rng.random() < 0.5
         if city in ("Guangzhou", "Foshan") and rng.random() < 0.3:
-            p.update(application_type="transfer", previous_city="Foshan" if city == "Guangzhou" else "Guangzhou",
-                     previous_category=rng.choice(["A", "B"]), internal_transfer=rng.random() < 0.5,
-                     days_since_internal_move=rng.randint(1, 45), same_position=rng.random() < 0.7)
+            p.update(
+                application_type="transfer",
+                previous_city="Foshan" if city == "Guangzhou" else "Guangzhou",
+                previous_category=rng.choice(["A", "B"]),
+                internal_transfer=rng.random() < 0.5,
+                days_since_internal_move=rng.randint(1, 45),
+                same_position=rng.random() < 0.7,
+            )
         out.append(p)
     return out
 

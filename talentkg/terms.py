@@ -93,10 +93,24 @@ def rows_to_dicts(result) -> list[dict]:
 # column has the same dtype in every result (also an empty one). Undeclared columns (an
 # analyst's own query) take the type of their XSD datatypes, then string.
 KINDS = ("string", "iri", "integer", "decimal", "boolean", "date", "datetime")
-DTYPES = {"string": "string", "iri": "string", "integer": "Int64", "decimal": "Float64", "boolean": "boolean",
-          "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
-_XSD_KIND = {**{t: "integer" for t in INTEGER_TYPES}, XSD + "decimal": "decimal", XSD + "double": "decimal",
-             XSD + "float": "decimal", XSD + "boolean": "boolean", XSD + "date": "date", XSD + "dateTime": "datetime"}
+DTYPES = {
+    "string": "string",
+    "iri": "string",
+    "integer": "Int64",
+    "decimal": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+}
+_XSD_KIND = {
+    **{t: "integer" for t in INTEGER_TYPES},
+    XSD + "decimal": "decimal",
+    XSD + "double": "decimal",
+    XSD + "float": "decimal",
+    XSD + "boolean": "boolean",
+    XSD + "date": "date",
+    XSD + "dateTime": "datetime",
+}
 
 
 def term_kind(term) -> str | None:
@@ -118,7 +132,7 @@ def declared_columns(text: str) -> dict[str, str]:
             break
         body = line[1:].strip()
         if body.startswith("columns:"):
-            for item in body[len("columns:"):].split():
+            for item in body[len("columns:") :].split():
                 name, _, kind = item.partition(":")
                 if kind not in KINDS:
                     raise ValueError(f"bad column type {item!r} in '# columns:'; types: {', '.join(KINDS)}")

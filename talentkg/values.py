@@ -1,4 +1,5 @@
 """Typed values from user input (query parameters, profile fields): one parser per type, errors name the field."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,9 @@ def fraction_digits(d: Decimal) -> int:
     return n if i > 0 else 0
 
 
-def domain_error(d: Decimal, *, integer: bool = False, minimum: Decimal | None = None,
-                 maximum: Decimal | None = None) -> str | None:
+def domain_error(
+    d: Decimal, *, integer: bool = False, minimum: Decimal | None = None, maximum: Decimal | None = None
+) -> str | None:
     """Why ``d`` cannot be held exactly (with the allowed range), or None when it can."""
     top = Decimal(INTEGER_MAX) if integer else DECIMAL_MAX
     hi = min(top, maximum) if maximum is not None else top
@@ -88,8 +90,10 @@ def domain_error(d: Decimal, *, integer: bool = False, minimum: Decimal | None =
     if integer and d != d.to_integral_value():
         return f"{_show(d)} is not a whole number; {allowed}"
     if not integer and fraction_digits(d) > DECIMAL_FRACTION_DIGITS:
-        return (f"{_show(d)} has {fraction_digits(d)} digits after the decimal point, more than the "
-                f"{DECIMAL_FRACTION_DIGITS} the store compares exactly; {allowed}")
+        return (
+            f"{_show(d)} has {fraction_digits(d)} digits after the decimal point, more than the "
+            f"{DECIMAL_FRACTION_DIGITS} the store compares exactly; {allowed}"
+        )
     if d < lo:
         return f"{_show(d)} is negative; {allowed}" if lo == 0 else f"{_show(d)} is below {_show(lo)}; {allowed}"
     if d > hi:

@@ -16,6 +16,7 @@ ISO ``YYYY-MM-DD`` strings in a column declared as a date) as dates, booleans as
 The file is written to a temporary file beside ``path`` and renamed: a failure leaves nothing
 half-written. ``path`` may be ``-`` (stdout, binary).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -171,9 +172,14 @@ def _sheet_title(title: str) -> str:
     return t[:31]
 
 
-def xlsx_bytes(columns: Sequence[str] | None = None, rows: Iterable | None = None, *, sheet: str = "results",
-               sheets: Mapping[str, tuple[Sequence[str], Iterable]] | None = None,
-               kinds: Mapping[str, str] | None = None) -> bytes:
+def xlsx_bytes(
+    columns: Sequence[str] | None = None,
+    rows: Iterable | None = None,
+    *,
+    sheet: str = "results",
+    sheets: Mapping[str, tuple[Sequence[str], Iterable]] | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> bytes:
     """The workbook as bytes (see :func:`write_xlsx`)."""
     buf = io.BytesIO()
     _write(buf, columns, rows, sheet=sheet, sheets=sheets, kinds=kinds)
@@ -195,9 +201,16 @@ def _write(fh, columns, rows, *, sheet, sheets, kinds) -> dict[str, int]:
     return counts
 
 
-def write_xlsx(path: str | Path, columns: Sequence[str] | None = None, rows: Iterable | None = None, *,
-               sheet: str = "results", sheets: Mapping[str, tuple[Sequence[str], Iterable]] | None = None,
-               kinds: Mapping[str, str] | None = None, field: str = "--out") -> dict[str, int]:
+def write_xlsx(
+    path: str | Path,
+    columns: Sequence[str] | None = None,
+    rows: Iterable | None = None,
+    *,
+    sheet: str = "results",
+    sheets: Mapping[str, tuple[Sequence[str], Iterable]] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    field: str = "--out",
+) -> dict[str, int]:
     """Write an .xlsx file (atomically, through :mod:`talentkg.files`; ``-`` = stdout). Returns the row count per sheet.
 
     ``kinds`` maps a column name to its declared type (``date``, ``integer``, ``decimal``,

@@ -31,7 +31,16 @@ def built(tmp_path_factory):
     return out, res
 
 
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, input: str | None = None, cwd: Path | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("talentkg")
-    return subprocess.run([str(exe), *args], input=input, capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [str(exe), *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )

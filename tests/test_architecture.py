@@ -17,9 +17,7 @@ pytest.importorskip("importlinter", reason="import-linter is a dev dependency (m
 
 
 def _run(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), str(root)], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, str(SCRIPT), str(root)], capture_output=True, text=True, timeout=300)
 
 
 def test_layers_contract_is_kept():
@@ -41,7 +39,9 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     # core (talentkg.values) importing the rule engine (talentkg.querylib) is the kind of edge the contract forbids
     dst = _copy(tmp_path)
     values = dst / "talentkg" / "values.py"
-    values.write_text(values.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.querylib\n", encoding="utf-8")
+    values.write_text(
+        values.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.querylib\n", encoding="utf-8"
+    )
     res = _run(dst)
     assert res.returncode != 0
     assert "talentkg.values is not allowed to import talentkg.querylib" in res.stdout
@@ -50,7 +50,9 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
 def test_loaders_may_not_import_graph(tmp_path):
     dst = _copy(tmp_path)
     tables = dst / "loaders" / "tables.py"
-    tables.write_text(tables.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.graph.build\n", encoding="utf-8")
+    tables.write_text(
+        tables.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.graph.build\n", encoding="utf-8"
+    )
     res = _run(dst)
     assert res.returncode != 0
     assert "talentkg.loaders is not allowed to import talentkg.graph" in res.stdout

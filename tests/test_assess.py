@@ -1,4 +1,5 @@
 """talentkg assess: explained verdicts, clear errors, and batch = single."""
+
 from __future__ import annotations
 
 import csv
@@ -27,21 +28,29 @@ def test_cli_assess_file_and_stdin(tmp_path):
     assert a["source"]["clause"] == "A-III-9" and a["source"]["title"] == "外国人来华工作分类标准（试行）"
     assert "不低于" in a["source"]["quote"]
     from talentkg.dataset import current_release
+
     assert out["data_version"].startswith(current_release().version + "+")
 
 
-@pytest.mark.parametrize("profile, field, msg", [
-    ({**MIKE, "monthly_salary_rmb": -5}, "monthly_salary_rmb", "negative"),
-    ({**MIKE, "application_date": "2023-02-29"}, "application_date", "not a date"),
-    ({**MIKE, "city": "Springfield"}, "city", "unknown city"),
-    ({**MIKE, "salary": 5}, "salary", "unknown field"),
-    ({**MIKE, "awards": ["oscar"]}, "awards[0]", "not one of"),
-    ({**MIKE, "points_factors": {"age": "old"}}, "points_factors.age", "not a number"),
-    ({**MIKE, "points_factors": {"height": 180}}, "points_factors.height", "unknown factor"),
-    ({**MIKE, "points_factors": {"months_in_china_per_year": 13}}, "points_factors.months_in_china_per_year", "above"),
-    ({**MIKE, "previous_category": "D"}, "previous_category", "not one of"),
-    ({"application_date": "2023-12-01"}, "city", "required"),
-])
+@pytest.mark.parametrize(
+    "profile, field, msg",
+    [
+        ({**MIKE, "monthly_salary_rmb": -5}, "monthly_salary_rmb", "negative"),
+        ({**MIKE, "application_date": "2023-02-29"}, "application_date", "not a date"),
+        ({**MIKE, "city": "Springfield"}, "city", "unknown city"),
+        ({**MIKE, "salary": 5}, "salary", "unknown field"),
+        ({**MIKE, "awards": ["oscar"]}, "awards[0]", "not one of"),
+        ({**MIKE, "points_factors": {"age": "old"}}, "points_factors.age", "not a number"),
+        ({**MIKE, "points_factors": {"height": 180}}, "points_factors.height", "unknown factor"),
+        (
+            {**MIKE, "points_factors": {"months_in_china_per_year": 13}},
+            "points_factors.months_in_china_per_year",
+            "above",
+        ),
+        ({**MIKE, "previous_category": "D"}, "previous_category", "not one of"),
+        ({"application_date": "2023-12-01"}, "city", "required"),
+    ],
+)
 def test_bad_profiles_name_the_field(kg, profile, field, msg):
     with pytest.raises(ParameterError) as e:
         kg.assess(profile)
@@ -63,7 +72,9 @@ def test_bad_profile_in_batch_loads_nothing(kg):
 
 def test_batch_equals_single_assessments(kg):
     profiles = generate(120, seed=7, boundaries=boundary_salaries(kg))
-    assert any(p.get("monthly_salary_rmb") in (62694, 62693) for p in generate(2000, seed=7, boundaries=boundary_salaries(kg)))
+    assert any(
+        p.get("monthly_salary_rmb") in (62694, 62693) for p in generate(2000, seed=7, boundaries=boundary_salaries(kg))
+    )
     batch = kg.assess(profiles)
     singles = [kg.assess(p) for p in profiles]
     assert [b["verdict"] for b in batch] == [s["verdict"] for s in singles]
@@ -91,8 +102,14 @@ def test_cli_batch_csv(tmp_path):
     single = KnowledgeGraph.load().assess(profiles)
     assert [g["verdict"] for g in got] == [s["verdict"] for s in single]
     for g, s in zip(got, single):  # the summary row carries the same routes as the full answer
-        assert sorted(g["routes"].split(";")) == sorted(x["criterion"] for x in s["routes"]) if g["routes"] else not s["routes"]
-        assert g["points_total"] == ("" if not s.get("points") or s["points"]["total"] is None else str(s["points"]["total"]))
+        assert (
+            sorted(g["routes"].split(";")) == sorted(x["criterion"] for x in s["routes"])
+            if g["routes"]
+            else not s["routes"]
+        )
+        assert g["points_total"] == (
+            "" if not s.get("points") or s["points"]["total"] is None else str(s["points"]["total"])
+        )
 
 
 def test_cli_batch_bad_column_writes_nothing(tmp_path):
@@ -106,7 +123,11 @@ def test_cli_batch_bad_column_writes_nothing(tmp_path):
 def test_qualifications_reported_with_evidence(kg):
     r = kg.assess({**MIKE, "overseas_qualifications": ["GZ2025-R001"]})
     q = r["qualifications"][0]
-    assert q["title_level"] == "assistant_engineer" and q["evidence"] == "body_named_in_notice" and q["title_is_automatic"] is False
+    assert (
+        q["title_level"] == "assistant_engineer"
+        and q["evidence"] == "body_named_in_notice"
+        and q["title_is_automatic"] is False
+    )
 
 
 def test_chunked_batch_equals_one_pass(kg):

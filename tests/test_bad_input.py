@@ -1,4 +1,5 @@
 """Bad data rows stop the build with file, line and reason; nothing half-written."""
+
 from __future__ import annotations
 
 import shutil

@@ -3,6 +3,7 @@
 Each row runs one CLI command in-process (click's CliRunner) in a fresh folder holding the row's
 input files, and checks the exit code and a fragment of the message; an error is one line and
 never a traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +15,9 @@ from click.testing import CliRunner
 from talentkg.cli import main
 
 CASES_DIR = Path(__file__).parent / "bad_inputs"
-CASES = [(f.stem, row) for f in sorted(CASES_DIR.glob("*.yaml")) for row in yaml.safe_load(f.read_text(encoding="utf-8"))]
+CASES = [
+    (f.stem, row) for f in sorted(CASES_DIR.glob("*.yaml")) for row in yaml.safe_load(f.read_text(encoding="utf-8"))
+]
 
 
 def _write(tmp: Path, files: dict) -> None:
@@ -42,7 +45,11 @@ def test_bad_input(suite, row, tmp_path, monkeypatch):
     before = {p.name for p in tmp_path.iterdir()}
     result = CliRunner().invoke(main, [str(a) for a in row["args"]], input=row.get("stdin"), catch_exceptions=True)
     out = result.output + (result.stderr if hasattr(result, "stderr") else "")
-    assert result.exception is None or isinstance(result.exception, SystemExit), (row["id"], repr(result.exception), out)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        row["id"],
+        repr(result.exception),
+        out,
+    )
     assert "Traceback" not in out, out
     assert result.exit_code == row["exit"], (row["id"], result.exit_code, out[-1500:])
     assert row["message"] in out, (row["id"], out[-1500:])

@@ -1,4 +1,5 @@
 """assess --batch: streamed CSV/XLSX/Parquet, per-row errors with file lines, encodings, workers, roster comparisons."""
+
 from __future__ import annotations
 
 import csv
@@ -45,19 +46,27 @@ def test_rows_match_single_assessments_with_trailing_empty_rows(tmp_path, kg, mi
         assert g["source"] == f"roster.csv:{n}" and g["id"] == e["id"] and g["error"] == ""
         assert g["verdict"] == e["verdict"] and g["category"] == (e["category"] or "")
         assert g["routes"] == ";".join(sorted(x["criterion"] for x in e["routes"]))
-        assert sorted(g["undetermined"].split(" | ")) == sorted(f"{x['criterion']}: {x['reason']}" for x in e["undetermined"]) if g["undetermined"] else not e["undetermined"]
+        assert (
+            sorted(g["undetermined"].split(" | "))
+            == sorted(f"{x['criterion']}: {x['reason']}" for x in e["undetermined"])
+            if g["undetermined"]
+            else not e["undetermined"]
+        )
     assert read(tmp_path / "res.errors.csv") == []
 
 
 def test_bad_rows_are_reported_with_file_line_and_field(tmp_path, kg):
     src = tmp_path / "mixed.csv"
-    src.write_text(HEADER
-                   + "ok1,Guangzhou,2023-12-01,65000,40\n"
-                   + "bad-salary,Guangzhou,2023-12-01,lots,40\n"
-                   + "\"multi\nline\",Guangzhou,2023-12-01,65000,40\n"
-                   + "ragged,Guangzhou,2023-12-01,65000,40,surplus\n"
-                   + "bad-city,Springfield,2023-12-01,65000,40\n"
-                   + "ok2,Guangzhou,2023-12-01,62693,40\n", encoding="utf-8")
+    src.write_text(
+        HEADER
+        + "ok1,Guangzhou,2023-12-01,65000,40\n"
+        + "bad-salary,Guangzhou,2023-12-01,lots,40\n"
+        + '"multi\nline",Guangzhou,2023-12-01,65000,40\n'
+        + "ragged,Guangzhou,2023-12-01,65000,40,surplus\n"
+        + "bad-city,Springfield,2023-12-01,65000,40\n"
+        + "ok2,Guangzhou,2023-12-01,62693,40\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     r = run_cli("assess", "--batch", str(src), "--out", str(out), "--workers", "1")
     assert r.returncode == 3, r.stderr  # some rows failed, the others are written
@@ -65,14 +74,26 @@ def test_bad_rows_are_reported_with_file_line_and_field(tmp_path, kg):
     assert [g["id"] for g in read(out)] == ["ok1", "bad-salary", "multi\nline", "ragged", "bad-city", "ok2"]
     assert got["ok1"]["verdict"] == "A" and "65000 ≥ 6 × 10449 = 62694" in got["ok1"]["route_details"]
     assert got["ok2"]["verdict"] == "B"  # one yuan below the A threshold of 62,694
-    assert got["bad-salary"]["error"].startswith("mixed.csv:3: monthly_salary_rmb:") and "not a number" in got["bad-salary"]["error"]
+    assert (
+        got["bad-salary"]["error"].startswith("mixed.csv:3: monthly_salary_rmb:")
+        and "not a number" in got["bad-salary"]["error"]
+    )
     assert got["bad-salary"]["verdict"] == ""
     assert got["multi\nline"]["source"] == "mixed.csv:4" and got["multi\nline"]["verdict"] == "A"
-    assert got["ragged"]["error"].startswith("mixed.csv:6: row:") and "6 cells" in got["ragged"]["error"] and "5 columns" in got["ragged"]["error"]
-    assert got["bad-city"]["error"].startswith("mixed.csv:7: city:") and "Guangzhou" in got["bad-city"]["error"]  # the fix: how to name a city
+    assert (
+        got["ragged"]["error"].startswith("mixed.csv:6: row:")
+        and "6 cells" in got["ragged"]["error"]
+        and "5 columns" in got["ragged"]["error"]
+    )
+    assert (
+        got["bad-city"]["error"].startswith("mixed.csv:7: city:") and "Guangzhou" in got["bad-city"]["error"]
+    )  # the fix: how to name a city
     errors = read(tmp_path / "out.errors.csv")
     assert [(e["source"], e["id"], e["field"]) for e in errors] == [
-        ("mixed.csv:3", "bad-salary", "monthly_salary_rmb"), ("mixed.csv:6", "ragged", "row"), ("mixed.csv:7", "bad-city", "city")]
+        ("mixed.csv:3", "bad-salary", "monthly_salary_rmb"),
+        ("mixed.csv:6", "ragged", "row"),
+        ("mixed.csv:7", "bad-city", "city"),
+    ]
     assert "3 row(s) failed" in r.stdout
 
     strict = tmp_path / "strict.csv"
@@ -92,12 +113,17 @@ def test_unusable_inputs_exit_2_and_write_nothing(tmp_path):
     for name, (text, msg) in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         r = run_cli("assess", "--batch", str(tmp_path / name), "--out", str(out))
-        assert r.returncode == 2 and f"{name}:" in r.stderr and msg in r.stderr and "Traceback" not in r.stderr, (name, r.stderr)
+        assert r.returncode == 2 and f"{name}:" in r.stderr and msg in r.stderr and "Traceback" not in r.stderr, (
+            name,
+            r.stderr,
+        )
         assert not out.exists()
     src = tmp_path / "unknown.csv"
     src.write_text(HEADER + "x,Guangzhou,2023-12-01,65000,40\n", encoding="utf-8")
     r = run_cli("assess", "--batch", str(src), "--out", str(src))  # never overwrite the roster
-    assert r.returncode == 2 and "is the input file" in r.stderr and src.read_text(encoding="utf-8").startswith("id,city")
+    assert (
+        r.returncode == 2 and "is the input file" in r.stderr and src.read_text(encoding="utf-8").startswith("id,city")
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
@@ -119,7 +145,9 @@ def test_gbk_is_a_clear_error_unless_declared(tmp_path):
     src.write_bytes((HEADER + "p1,Guangzhou,2023-12-01,65000,40\np2,广州,2023-12-01,65000,40\n").encode("gbk"))
     out = tmp_path / "o.csv"
     r = run_cli("assess", "--batch", str(src), "--out", str(out))
-    assert r.returncode == 2 and "gbk.csv:3: not UTF-8" in r.stderr and "GBK" in r.stderr and "--encoding gbk" in r.stderr
+    assert (
+        r.returncode == 2 and "gbk.csv:3: not UTF-8" in r.stderr and "GBK" in r.stderr and "--encoding gbk" in r.stderr
+    )
     assert not out.exists()
     r = run_cli("assess", "--batch", str(src), "--out", str(out), "--encoding", "gbk")
     assert r.returncode == 0, r.stderr
@@ -144,8 +172,14 @@ def test_xlsx_and_parquet_in_and_out_equal_csv(tmp_path, mix):
     ws.append(cols)
     typed = {"monthly_salary_rmb", "age", "related_experience_years", "points", "days_since_internal_move"}
     for row in rows:
-        ws.append([dt.date.fromisoformat(row[c]) if c == "application_date" else
-                   (float(row[c]) if c in typed and c in row else row.get(c)) for c in cols])
+        ws.append(
+            [
+                dt.date.fromisoformat(row[c])
+                if c == "application_date"
+                else (float(row[c]) if c in typed and c in row else row.get(c))
+                for c in cols
+            ]
+        )
     ws.append([None] * len(cols))
     wb.save(tmp_path / "r.xlsx")
     # Parquet with typed columns (integers, strings, nulls)
@@ -174,7 +208,10 @@ def test_workers_give_identical_output(tmp_path, mix):
     src = tmp_path / "r.csv"
     write_csv(src, mix)
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    assert run_cli("assess", "--batch", str(src), "--out", str(one), "--workers", "1", "--chunk-size", "400").returncode == 0
+    assert (
+        run_cli("assess", "--batch", str(src), "--out", str(one), "--workers", "1", "--chunk-size", "400").returncode
+        == 0
+    )
     r = run_cli("assess", "--batch", str(src), "--out", str(two), "--workers", "2", "--chunk-size", "60")
     assert r.returncode == 0, r.stderr
     assert one.read_bytes() == two.read_bytes()
@@ -182,32 +219,38 @@ def test_workers_give_identical_output(tmp_path, mix):
 
 def test_formula_cells_are_neutralised_and_stdout(tmp_path):
     src = tmp_path / "f.csv"
-    src.write_text(HEADER + "=HYPERLINK(\"http://x\"),Guangzhou,2023-12-01,65000,40\n", encoding="utf-8")
+    src.write_text(HEADER + '=HYPERLINK("http://x"),Guangzhou,2023-12-01,65000,40\n', encoding="utf-8")
     r = run_cli("assess", "--batch", str(src), "--out", "-")
     assert r.returncode == 0, r.stderr
     got = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert got[0]["id"] == "'=HYPERLINK(\"http://x\")" and got[0]["verdict"] == "A"
+    assert got[0]["id"] == '\'=HYPERLINK("http://x")' and got[0]["verdict"] == "A"
 
 
 def test_folder_input_names_each_file(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     (d / "a.csv").write_text(HEADER + "a1,Guangzhou,2023-12-01,65000,40\n", encoding="utf-8")
-    (d / "b.csv").write_text(HEADER + "b1,Guangzhou,2023-12-01,41795,40\nb2,Guangzhou,2023-12-01,x,40\n", encoding="utf-8")
+    (d / "b.csv").write_text(
+        HEADER + "b1,Guangzhou,2023-12-01,41795,40\nb2,Guangzhou,2023-12-01,x,40\n", encoding="utf-8"
+    )
     out = tmp_path / "o.csv"
     r = run_cli("assess", "--batch", str(d), "--out", str(out))
     assert r.returncode == 3
     got = read(out)
-    assert [(g["source"], g["verdict"]) for g in got] == [("a.csv:2", "A"), ("b.csv:2", "undetermined"), ("b.csv:3", "")]
+    assert [(g["source"], g["verdict"]) for g in got] == [
+        ("a.csv:2", "A"),
+        ("b.csv:2", "undetermined"),
+        ("b.csv:3", ""),
+    ]
 
 
 # ---------------------------------------------------------------- roster impact reports
 # Guangzhou standards (data/salary_standards.csv): 2020-07-14 base 10,291.5 → A at 61,749;
 # 2023-07-13 base 10,449 → A at 62,694 (published), B at 41,796.
 ROSTER = [
-    {"id": "wang", "city": "Guangzhou", "monthly_salary_rmb": 62000, "age": 40},   # A in 2020, B in 2023
-    {"id": "li", "city": "Guangzhou", "monthly_salary_rmb": 70000, "age": 40},     # A on both dates
-    {"id": "chen", "city": "Nanjing", "monthly_salary_rmb": 70000, "age": 40},     # no Nanjing standard: undetermined both
+    {"id": "wang", "city": "Guangzhou", "monthly_salary_rmb": 62000, "age": 40},  # A in 2020, B in 2023
+    {"id": "li", "city": "Guangzhou", "monthly_salary_rmb": 70000, "age": 40},  # A on both dates
+    {"id": "chen", "city": "Nanjing", "monthly_salary_rmb": 70000, "age": 40},  # no Nanjing standard: undetermined both
 ]
 
 
@@ -223,11 +266,19 @@ def test_compare_reports_who_changes_and_why(tmp_path, kg):
     assert "A-III-9: met on 2020-08-01 (62000 ≥ 6 × 10291.5 = 61749" in w["why"]
     assert "not met on 2023-12-01 (62000 < 6 × 10449 = 62694)" in w["why"]
     assert "hacos.cn" in w["why_sources"] and "gudianfeng.com" in w["why_sources"]  # the two standards' sources
-    assert (got["li"]["verdict_1"], got["li"]["verdict_2"], got["li"]["changed"], got["li"]["why"]) == ("A", "A", "false", "")
+    assert (got["li"]["verdict_1"], got["li"]["verdict_2"], got["li"]["changed"], got["li"]["why"]) == (
+        "A",
+        "A",
+        "false",
+        "",
+    )
     assert (got["chen"]["verdict_1"], got["chen"]["verdict_2"]) == ("undetermined", "undetermined")
     summary = read(tmp_path / "impact.summary.csv")
     assert {(s["city"], s["verdict_1"], s["verdict_2"], s["people"]) for s in summary} == {
-        ("Guangzhou", "A", "B", "1"), ("Guangzhou", "A", "A", "1"), ("Nanjing", "undetermined", "undetermined", "1")}
+        ("Guangzhou", "A", "B", "1"),
+        ("Guangzhou", "A", "A", "1"),
+        ("Nanjing", "undetermined", "undetermined", "1"),
+    }
     assert "1 people change verdict" in r.stdout and "Guangzhou: A → B: 1" in r.stdout
 
     import pandas as pd

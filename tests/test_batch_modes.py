@@ -1,4 +1,5 @@
 """Verdict mode (the batch) and explain mode (kg.assess) come from the same rule blocks and agree."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,9 @@ def engines(kg):
 
 def _rows(profiles):
     _, flat = to_csv_rows(profiles)
-    return [Row(i + 1, f"t:{i + 2}", {k: str(v) for k, v in r.items() if v not in (None, "")}) for i, r in enumerate(flat)]
+    return [
+        Row(i + 1, f"t:{i + 2}", {k: str(v) for k, v in r.items() if v not in (None, "")}) for i, r in enumerate(flat)
+    ]
 
 
 def test_verdict_mode_rewrites_only_the_route_blocks():
@@ -49,4 +52,6 @@ def test_both_modes_agree_on_cq_cases(kg, engines, case):
     a, b = explain.assess_chunk(rows), verdict.assess_chunk(rows)
     assert a == b
     full = kg.assess(case["profile"])  # and the batch row says what the explained answer says
-    assert a[0]["verdict"] == full["verdict"] and a[0]["routes"] == ";".join(sorted(x["criterion"] for x in full["routes"]))
+    assert a[0]["verdict"] == full["verdict"] and a[0]["routes"] == ";".join(
+        sorted(x["criterion"] for x in full["routes"])
+    )

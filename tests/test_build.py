@@ -1,4 +1,5 @@
 """The build: validated, deterministic, atomic; counts."""
+
 from __future__ import annotations
 
 import shutil
@@ -46,7 +47,9 @@ def test_failed_build_leaves_previous_output(built, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     with (data / "salary_standards.csv").open("a", encoding="utf-8") as fh:
-        fh.write("bad-row,440100,2024-02-30,exact,,10000,,all_urban,2023,gz-salary-2023,gz-salary-2023,https://example.org/x,quote here,medium,\n")
+        fh.write(
+            "bad-row,440100,2024-02-30,exact,,10000,,all_urban,2023,gz-salary-2023,gz-salary-2023,https://example.org/x,quote here,medium,\n"
+        )
     with pytest.raises(Exception):
         build(prev, data_dir=data)
     assert {p.name: p.read_bytes() for p in prev.iterdir()} == before

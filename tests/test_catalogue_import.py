@@ -1,4 +1,5 @@
 """`talentkg catalogue import`: an official annex (XLSX/CSV, Chinese headers) in place of the reconstruction."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,14 @@ from tests.conftest import run_cli
 ROWS = [
     (1, "Chartered Engineer (CEng)", "Engineering Council", "英国", "工程师", "工程建设与建筑交通"),
     (2, "Professional Engineer (PE)", "NCEES", "美国", "工程师", "先进制造与自动化"),
-    (3, "AWS Certified Solutions Architect – Professional", "Amazon Web Services", "US", "高级工程师", "信息技术与人工智能"),
+    (
+        3,
+        "AWS Certified Solutions Architect – Professional",
+        "Amazon Web Services",
+        "US",
+        "高级工程师",
+        "信息技术与人工智能",
+    ),
 ]
 
 
@@ -36,7 +44,9 @@ def test_import_xlsx_reports_totals_and_builds(tmp_path):
     assert "total all: published 170, annex 3 — DIFFERS by -167" in report
     r = run_cli("build", "--catalogue", str(out), "--out", str(tmp_path / "b"))
     assert r.returncode == 0, r.stderr
-    r = run_cli("query", "qualification_equivalents", "--graph", str(tmp_path / "b" / "talentkg.nt"), "--format", "json")
+    r = run_cli(
+        "query", "qualification_equivalents", "--graph", str(tmp_path / "b" / "talentkg.nt"), "--format", "json"
+    )
     rows = json.loads(r.stdout)
     assert [x["id"] for x in rows] == ["GZ2025-001", "GZ2025-002", "GZ2025-003"]
     assert {x["evidence"] for x in rows} == {"official_annex"}

@@ -1,4 +1,5 @@
 """docs/POLICY_COVERAGE.md stays in step with the graph."""
+
 from __future__ import annotations
 
 import re
@@ -38,4 +39,4 @@ def test_every_2017_clause_is_listed(kg):
     clauses = kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> SELECT ?c WHERE { ?c a tk:Clause }")["c"]
     assert len(clauses) == 53  # A, A-I … C-III: every heading and item of the 2017 standard
     for c in clauses:
-        assert "`tkd:" + c[len(TKD):] + "`" in text
+        assert "`tkd:" + c[len(TKD) :] + "`" in text

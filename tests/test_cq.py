@@ -1,4 +1,5 @@
 """Competency questions as data (tests/cq/*.yaml): query cases and assess cases."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,7 +59,9 @@ def test_assess_case(kg, case):
         assert _codes(r["routes"]) == set(exp.get("met", [])), r["routes"]
     assert _codes(r["not_met"]) >= set(exp.get("not_met", [])), r["not_met"]
     assert _codes(r["undetermined"]) >= set(exp.get("undetermined", [])), r["undetermined"]
-    everything = {i["criterion"]: i.get("detail") or i.get("reason") for k in ("routes", "not_met", "undetermined") for i in r[k]}
+    everything = {
+        i["criterion"]: i.get("detail") or i.get("reason") for k in ("routes", "not_met", "undetermined") for i in r[k]
+    }
     for code, text in exp.get("detail", {}).items():
         assert code in everything and text in everything[code], (code, everything.get(code))
     if "points_total" in exp:

@@ -1,4 +1,5 @@
 """assess --batch --scheduler: the same chunks on a real dask.distributed cluster (127.0.0.1) give the local output."""
+
 from __future__ import annotations
 
 import csv
@@ -37,9 +38,27 @@ def cluster(tmp_path):
     sched_file = tmp_path / "scheduler.json"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "PYTHONPATH": str(ROOT)}
     logs = [open(tmp_path / f"dask-{i}.log", "w") for i in range(3)]
-    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--no-show",
-                               "--scheduler-file", str(sched_file)], stdout=logs[0], stderr=subprocess.STDOUT,
-                              cwd=tmp_path, env=env, start_new_session=True)]
+    procs = [
+        subprocess.Popen(
+            [
+                DASK,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--no-show",
+                "--scheduler-file",
+                str(sched_file),
+            ],
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=env,
+            start_new_session=True,
+        )
+    ]
     try:
         deadline = time.time() + 60
         while not sched_file.exists() or not sched_file.read_text().strip():
@@ -49,9 +68,31 @@ def cluster(tmp_path):
         address = json.loads(sched_file.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
         for i in (1, 2):
-            procs.append(subprocess.Popen([DASK, "worker", "--scheduler-file", str(sched_file), "--host", "127.0.0.1", "--nworkers", "1",
-                                           "--nthreads", "1", "--no-dashboard", "--no-nanny", "--memory-limit", "0"],
-                                          stdout=logs[i], stderr=subprocess.STDOUT, cwd=tmp_path, env=env, start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        DASK,
+                        "worker",
+                        "--scheduler-file",
+                        str(sched_file),
+                        "--host",
+                        "127.0.0.1",
+                        "--nworkers",
+                        "1",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--no-nanny",
+                        "--memory-limit",
+                        "0",
+                    ],
+                    stdout=logs[i],
+                    stderr=subprocess.STDOUT,
+                    cwd=tmp_path,
+                    env=env,
+                    start_new_session=True,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout=30) as c:
@@ -76,7 +117,18 @@ def test_dask_cluster_output_equals_local(tmp_path, kg, cluster):
             w.writerows(part)
     local, remote = tmp_path / "local.parquet", tmp_path / "remote.parquet"
     r1 = run_cli("assess", "--batch", str(folder), "--out", str(local), "--workers", "1")
-    r2 = run_cli("assess", "--batch", str(folder), "--out", str(remote), "--scheduler", cluster, "--chunk-size", "50", timeout=240)
+    r2 = run_cli(
+        "assess",
+        "--batch",
+        str(folder),
+        "--out",
+        str(remote),
+        "--scheduler",
+        cluster,
+        "--chunk-size",
+        "50",
+        timeout=240,
+    )
     assert r1.returncode == 3 and r2.returncode == 3, (r1.stderr, r2.stderr)
     import pyarrow.parquet as pq
 
@@ -94,6 +146,15 @@ def test_no_scheduler_is_a_clear_error(tmp_path):
         port = s.getsockname()[1]
     src = tmp_path / "r.csv"
     src.write_text("city,application_date\nGuangzhou,2023-12-01\n", encoding="utf-8")
-    r = run_cli("assess", "--batch", str(src), "--out", str(tmp_path / "o.csv"), "--scheduler", f"tcp://127.0.0.1:{port}", timeout=120)
+    r = run_cli(
+        "assess",
+        "--batch",
+        str(src),
+        "--out",
+        str(tmp_path / "o.csv"),
+        "--scheduler",
+        f"tcp://127.0.0.1:{port}",
+        timeout=120,
+    )
     assert r.returncode == 2 and "no Dask scheduler answers" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "o.csv").exists()

@@ -1,4 +1,5 @@
 """Policy data: every fact sourced, known values, reference tables in step with ../shared."""
+
 from __future__ import annotations
 
 import hashlib
@@ -58,7 +59,10 @@ def test_occupation_counts_and_gap_metadata(kg):
       SELECT ?level ?official ?present (COUNT(?c) AS ?counted) WHERE {
         ?level a xkos:ClassificationLevel ; tk:officialCount ?official ; tk:presentCount ?present ; skos:member ?c }
       GROUP BY ?level ?official ?present ORDER BY ?level""")
-    got = {r.level.rsplit("/", 3)[-3] + "/" + r.level.rsplit("/", 1)[-1]: (r.official, r.present, r.counted) for r in df.itertuples()}
+    got = {
+        r.level.rsplit("/", 3)[-3] + "/" + r.level.rsplit("/", 1)[-1]: (r.official, r.present, r.counted)
+        for r in df.itertuples()
+    }
     assert got["noc2022/minor"] == (449, 446, 446)
     assert got["noc2022/unit"] == (1636, 1635, 1635)
     assert got["isco08/unit"] == (436, 436, 436)
@@ -86,4 +90,6 @@ def test_reference_tables_match_shared():
         local = DATA_DIR / "reference" / rel
         assert hashlib.sha256(local.read_bytes()).hexdigest() == digest, rel
         shared = SHARED / "data" / rel
-        assert hashlib.sha256(shared.read_bytes()).hexdigest() == digest, f"{rel} differs from ../shared; copy it again and update MANIFEST.sha256"
+        assert hashlib.sha256(shared.read_bytes()).hexdigest() == digest, (
+            f"{rel} differs from ../shared; copy it again and update MANIFEST.sha256"
+        )

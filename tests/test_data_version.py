@@ -1,6 +1,7 @@
 """Versioned dataset releases (issue 16.5): a change to data/ or ontology/ comes with a version
 bump (a row of data/RELEASES.csv holding the new content hash) and a CHANGELOG.md section whose
 entries name the periods and jurisdictions they affect; the graph describes itself (DCAT/VoID)."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,8 @@ def test_data_change_comes_with_a_release():
         f"data/ or ontology/ changed since release {last.version} (content hash now {now}). "
         f"Add a row to data/RELEASES.csv: <next version>,{now},<YYYY-MM-DD>,<summary> "
         "(PATCH: corrections; MINOR: facts/columns added; MAJOR: removed or renamed), "
-        "and a '## [<next version>] - <date>' section to CHANGELOG.md whose entries say 'Periods: …' and 'Jurisdictions: …'.")
+        "and a '## [<next version>] - <date>' section to CHANGELOG.md whose entries say 'Periods: …' and 'Jurisdictions: …'."
+    )
 
 
 def test_releases_are_semver_increasing_with_distinct_hashes():
@@ -50,7 +52,9 @@ def test_every_release_has_a_changelog_section_naming_periods_and_jurisdictions(
         entries = [line for line in body.splitlines() if line.startswith("- ")]
         assert entries, r.version
         for e in entries:
-            assert "Periods:" in e and "Jurisdictions:" in e, f"[{r.version}] entry without periods/jurisdictions: {e[:80]}"
+            assert "Periods:" in e and "Jurisdictions:" in e, (
+                f"[{r.version}] entry without periods/jurisdictions: {e[:80]}"
+            )
     # newest first, as Keep a Changelog has it
     order = [v for v in sections if v != "Unreleased"]
     assert order == [r.version for r in reversed(releases())]
@@ -92,7 +96,9 @@ def test_dataset_description_in_the_graph(kg):
     assert (row.version, row.issued.date().isoformat()) == (rel.version, rel.issued)  # kg.sparql: xsd:date → datetime64
     assert row.licence == "https://creativecommons.org/licenses/by/4.0/"
     assert row.triples == len(kg.store)  # the count includes the description itself
-    n_docs = kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { { ?d a tk:PolicyDocument } UNION { ?d a tk:SecondarySource } }").n[0]
+    n_docs = kg.sparql(
+        "PREFIX tk: <https://w3id.org/talentkg/ontology#> SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { { ?d a tk:PolicyDocument } UNION { ?d a tk:SecondarySource } }"
+    ).n[0]
     assert row.sources == n_docs > 80
     assert row.dists == 2
     n_classes = kg.sparql("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }").n[0]
@@ -101,7 +107,9 @@ def test_dataset_description_in_the_graph(kg):
 
 def test_description_is_deterministic(kg):
     triples = [q.triple for q in kg.store]
-    assert sorted(map(str, description_triples(triples))) == sorted(map(str, description_triples(list(reversed(triples)))))
+    assert sorted(map(str, description_triples(triples))) == sorted(
+        map(str, description_triples(list(reversed(triples))))
+    )
 
 
 @pytest.mark.parametrize("bad", ["1.2", "v1.2.3", "1.2.x"])

@@ -7,6 +7,7 @@ evaluator, an unknown one, or records a limit (a property marked tk:criterionLim
 does not read. These tests check the gate can fail, and that the declarations are true of the
 step files themselves (a declared read that no step reads would make the gate vacuous).
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,7 +34,10 @@ def _store(kg) -> ox.Store:
 
 
 def _gate(store: ox.Store) -> list[tuple]:
-    return [tuple(None if r[v] is None else r[v].value for v in ("criterion", "evaluator", "unread")) for r in store.query(GATE)]
+    return [
+        tuple(None if r[v] is None else r[v].value for v in ("criterion", "evaluator", "unread"))
+        for r in store.query(GATE)
+    ]
 
 
 def test_the_packaged_data_passes_the_gate(kg):
@@ -50,7 +54,9 @@ def test_each_declared_read_occurs_in_the_evaluators_steps(ev):
         text += path.read_text(encoding="utf-8")
     for prop in ev["reads"].split(";"):
         local = prop.removeprefix("tk:")
-        assert re.search(rf"tk:{local}\b", text), f"evaluator {ev['id']} declares it reads {prop}, but {steps} never mention it"
+        assert re.search(rf"tk:{local}\b", text), (
+            f"evaluator {ev['id']} declares it reads {prop}, but {steps} never mention it"
+        )
 
 
 def test_every_machine_evaluable_criterion_names_a_declared_evaluator():
@@ -64,8 +70,20 @@ def test_every_machine_evaluable_criterion_names_a_declared_evaluator():
 def test_gate_fails_on_a_criterion_without_evaluator(kg):
     s = _store(kg)
     c = ox.NamedNode("https://w3id.org/talentkg/id/criterion/planted")
-    s.add(ox.Quad(c, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "EligibilityCriterion")))
-    s.add(ox.Quad(c, ox.NamedNode(TK + "machineEvaluable"), ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))))
+    s.add(
+        ox.Quad(
+            c,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(TK + "EligibilityCriterion"),
+        )
+    )
+    s.add(
+        ox.Quad(
+            c,
+            ox.NamedNode(TK + "machineEvaluable"),
+            ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+        )
+    )
     assert (c.value, None, None) in _gate(s)
 
 
@@ -81,5 +99,11 @@ def test_gate_fails_on_a_limit_its_evaluator_does_not_read(kg):
     # A-III-9 is a salary route; a maximum age recorded on it would be read by no salary step.
     s = _store(kg)
     c = ox.NamedNode("https://w3id.org/talentkg/id/criterion/std2017-A-III-9")
-    s.add(ox.Quad(c, ox.NamedNode(TK + "maximumAge"), ox.Literal("60", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    s.add(
+        ox.Quad(
+            c,
+            ox.NamedNode(TK + "maximumAge"),
+            ox.Literal("60", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        )
+    )
     assert (c.value, "salary", TK + "maximumAge") in _gate(s)

@@ -1,4 +1,5 @@
 """The ontology documentation is generated from the ontology (pyLODE), so it cannot go stale."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A real Oxigraph server on 127.0.0.1: remote queries, push, faults. Servers are started and stopped here."""
+
 from __future__ import annotations
 
 import http.server
@@ -49,9 +50,13 @@ def writable_server(tmp_path):
 
 def _norm(rows):
     """GROUP_CONCAT's order is unspecified in SPARQL: compare ;-joined lists as sets."""
+
     def canon(v):
         return ";".join(sorted(v.split(";"))) if isinstance(v, str) and ";" in v else v
-    return sorted(json.dumps({k: canon(v) for k, v in r.items()}, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+    return sorted(
+        json.dumps({k: canon(v) for k, v in r.items()}, sort_keys=True, ensure_ascii=False, default=str) for r in rows
+    )
 
 
 def test_every_library_query_same_rows_remote(kg, readonly_server):
@@ -67,7 +72,18 @@ def test_every_library_query_same_rows_remote(kg, readonly_server):
 
 
 def test_cli_query_endpoint(readonly_server):
-    r = run_cli("query", "salary_threshold", "-p", "city=Beijing", "-p", "date=2026-05-01", "--format", "json", "--endpoint", readonly_server + "/query")
+    r = run_cli(
+        "query",
+        "salary_threshold",
+        "-p",
+        "city=Beijing",
+        "-p",
+        "date=2026-05-01",
+        "--format",
+        "json",
+        "--endpoint",
+        readonly_server + "/query",
+    )
     assert r.returncode == 0, r.stderr
     assert {x["monthly_threshold"] for x in json.loads(r.stdout)} == {71622, 47748}
 
@@ -101,7 +117,9 @@ def test_interrupted_push_keeps_previous_graph(kg, writable_server):
     body = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n" * 50000
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         path = "/store?graph=" + urllib.parse.quote(GRAPH, safe="")
-        s.sendall(f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/n-triples\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        s.sendall(
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/n-triples\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        )
         s.sendall(body[: len(body) // 2])
     time.sleep(1)
     assert _count(base) == n1
@@ -114,7 +132,9 @@ def test_server_killed_mid_push_keeps_previous_graph(kg, writable_server):
     body = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n" * 200000
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     path = "/store?graph=" + urllib.parse.quote(GRAPH, safe="")
-    s.sendall(f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/n-triples\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+    s.sendall(
+        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/n-triples\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    )
     s.sendall(body[: len(body) // 3])
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -206,7 +226,9 @@ def test_malformed_response():
 def test_cli_serve_and_ctrl_c(tmp_path):
     port = free_port()
     exe = __import__("sys").executable.replace("python", "talentkg")
-    proc = subprocess.Popen([exe, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [exe, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -217,12 +239,18 @@ def test_cli_serve_and_ctrl_c(tmp_path):
                 if "SPARQL endpoint" in (proc.stdout.readline() or ""):
                     break
             except OSError:
-                assert time.time() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() is not None else "timeout"
+                assert time.time() < deadline and proc.poll() is None, (
+                    proc.stderr.read() if proc.poll() is not None else "timeout"
+                )
                 time.sleep(0.3)
         assert n > 35000
         # read-only: an update is refused
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"INSERT DATA { <a:b> <a:c> <a:d> }",
-                                     headers={"Content-Type": "application/sparql-update"}, method="POST")
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"INSERT DATA { <a:b> <a:c> <a:d> }",
+            headers={"Content-Type": "application/sparql-update"},
+            method="POST",
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(req, timeout=5)
     finally:

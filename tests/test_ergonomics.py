@@ -1,4 +1,5 @@
 """Issue 14: tables that fit, help everywhere, suggestions, one current graph, Excel, pandas dtypes."""
+
 from __future__ import annotations
 
 import csv
@@ -52,12 +53,15 @@ def test_fit_widths_keeps_short_columns_whole():
 
 
 @pytest.mark.parametrize("width", [80, 120])
-@pytest.mark.parametrize("args", [
-    ("query", "salary_history", "-p", "city=Guangzhou"),
-    ("query", "qualification_equivalents", "-p", "level=senior_engineer", "-p", "sector=it_ai"),
-    ("query", "criteria", "-p", "category=A"),
-    ("queries",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "salary_history", "-p", "city=Guangzhou"),
+        ("query", "qualification_equivalents", "-p", "level=senior_engineer", "-p", "sector=it_ai"),
+        ("query", "criteria", "-p", "category=A"),
+        ("queries",),
+    ],
+)
 def test_table_lines_fit_the_terminal_and_nothing_is_split(args, width):
     r = cli(*args, width=width)
     assert r.returncode == 0, r.stderr
@@ -103,15 +107,20 @@ def test_help_everywhere_with_an_example():
     for path, cmd in commands(main):
         res = runner.invoke(main, [*path, "-h"])
         assert res.exit_code == 0, path
-        assert "talentkg " in res.output.split("Options:")[0] and "xample" in res.output, f"{' '.join(path)}: no example in help"
+        assert "talentkg " in res.output.split("Options:")[0] and "xample" in res.output, (
+            f"{' '.join(path)}: no example in help"
+        )
         seen += 1
     assert seen >= 10
 
 
-@pytest.mark.parametrize("param,typo,hint", [
-    ("city", "Guangzhuo", "Guangzhou"),
-    ("city", "广洲", "广州"),
-])
+@pytest.mark.parametrize(
+    "param,typo,hint",
+    [
+        ("city", "Guangzhuo", "Guangzhou"),
+        ("city", "广洲", "广州"),
+    ],
+)
 def test_near_miss_city_names(param, typo, hint):
     r = cli("query", "salary_history", "-p", f"{param}={typo}")
     assert r.returncode == 2 and f"did you mean {hint!r}" in r.stderr
@@ -180,19 +189,47 @@ def test_build_is_used_by_default_and_stale_is_reported(tmp_path):
         w.writeheader()
         w.writerow(row)
     exe = str(__import__("pathlib").Path(sys.executable).with_name("talentkg"))
-    b = subprocess.run([exe, "build", "--no-validate", "--catalogue", str(off)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    b = subprocess.run(
+        [exe, "build", "--no-validate", "--catalogue", str(off)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if b.returncode != 0:
         pytest.skip(f"the catalogue overrides are checked by the build: {b.stderr.strip()[:200]}")
     assert (tmp_path / "build" / "talentkg.build.json").is_file()
-    q = subprocess.run([exe, "query", "catalogue_summary", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    q = subprocess.run(
+        [exe, "query", "catalogue_summary", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert q.returncode == 0, q.stderr
     rows = json.loads(q.stdout)
     assert sum(r["entries"] for r in rows) == 1  # the built graph, not the 170 reconstructed rows
-    t = subprocess.run([exe, "query", "catalogue_summary"], cwd=tmp_path, env={**env, "COLUMNS": "120"}, capture_output=True, text=True, timeout=300)
+    t = subprocess.run(
+        [exe, "query", "catalogue_summary"],
+        cwd=tmp_path,
+        env={**env, "COLUMNS": "120"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "graph: build/talentkg.nt [./build]" in t.stderr and "official_annex 1" in t.stderr
     # the catalogue changes after the build: the build is stale, and said so
     off.write_text(off.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    s = subprocess.run([exe, "query", "catalogue_summary", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    s = subprocess.run(
+        [exe, "query", "catalogue_summary", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "stale" in s.stderr and "talentkg build --catalogue" in s.stderr
 
 
@@ -227,13 +264,15 @@ def test_dtypes_follow_declared_columns_not_the_data(kg):
 
 
 def test_assess_dataframe_absent_values_and_timestamps(kg):
-    df = pd.DataFrame({
-        "id": ["a", "b", "c"],
-        "city": ["Guangzhou", "Guangzhou", "Guangzhou"],
-        "application_date": [pd.Timestamp("2023-12-01"), pd.Timestamp("2023-12-01"), pd.NaT],
-        "monthly_salary_rmb": [65000, float("nan"), 65000],
-        "age": [40, None, 40],
-    })
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "city": ["Guangzhou", "Guangzhou", "Guangzhou"],
+            "application_date": [pd.Timestamp("2023-12-01"), pd.Timestamp("2023-12-01"), pd.NaT],
+            "monthly_salary_rmb": [65000, float("nan"), 65000],
+            "age": [40, None, 40],
+        }
+    )
     out = kg.assess(df)
     assert list(out.id) == ["a", "b", "c"] and len(out) == 3
     # 65000 ≥ 6 × 10449 = 62694 (Guangzhou 2023 standard): category A by salary
@@ -243,17 +282,29 @@ def test_assess_dataframe_absent_values_and_timestamps(kg):
     assert pd.isna(out.loc[1, "error"])
     # NaT date: the row is reported, the others are still assessed
     assert pd.isna(out.loc[2, "verdict"]) and "application_date" in out.loc[2, "error"]
-    one = kg.assess({"city": "Guangzhou", "application_date": dt.date(2023, 12, 1), "monthly_salary_rmb": 65000.0, "age": float("nan")})
+    one = kg.assess(
+        {
+            "city": "Guangzhou",
+            "application_date": dt.date(2023, 12, 1),
+            "monthly_salary_rmb": 65000.0,
+            "age": float("nan"),
+        }
+    )
     assert one["verdict"] == "A"
 
 
 def test_sparql_ask_construct(kg):
     assert kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> ASK { ?s a tk:SalaryStandard }") is True
     assert kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> ASK { ?s a tk:NoSuchThing }") is False
-    df = kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> CONSTRUCT { ?s a tk:SalaryStandard } WHERE { ?s a tk:SalaryStandard }")
+    df = kg.sparql(
+        "PREFIX tk: <https://w3id.org/talentkg/ontology#> CONSTRUCT { ?s a tk:SalaryStandard } WHERE { ?s a tk:SalaryStandard }"
+    )
     assert list(df.columns) == ["subject", "predicate", "object"] and len(df) >= 5
     assert df.subject.str.contains("salary-standard/gz-2023").any()
-    g = kg.sparql("PREFIX tk: <https://w3id.org/talentkg/ontology#> CONSTRUCT { ?s a tk:SalaryStandard } WHERE { ?s a tk:SalaryStandard }", graph=True)
+    g = kg.sparql(
+        "PREFIX tk: <https://w3id.org/talentkg/ontology#> CONSTRUCT { ?s a tk:SalaryStandard } WHERE { ?s a tk:SalaryStandard }",
+        graph=True,
+    )
     assert len(g) == len(df)
 
 

@@ -1,4 +1,5 @@
 """Exports: RDF round-trips, GraphML through networkx, and the property graph in a real engine."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,15 @@ GZ = "https://w3id.org/talentkg/id/jurisdiction/440100"
 FS = "https://w3id.org/talentkg/id/jurisdiction/440600"
 
 
-@pytest.mark.parametrize("fmt, rdf_format", [("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES),
-                                             ("jsonld", ox.RdfFormat.JSON_LD), ("rdfxml", ox.RdfFormat.RDF_XML)])
+@pytest.mark.parametrize(
+    "fmt, rdf_format",
+    [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("rdfxml", ox.RdfFormat.RDF_XML),
+    ],
+)
 def test_rdf_round_trip(kg, tmp_path, fmt, rdf_format):
     out = tmp_path / f"g.{fmt}"
     export(kg.store, fmt, out)
@@ -74,7 +82,9 @@ def test_jsonld_compacted_and_expanded_back(kg, tmp_path):
     out = tmp_path / "g.jsonld"
     export(kg.store, "jsonld", out)
     doc = json.loads(out.read_text(encoding="utf-8"))
-    published = json.loads((Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+    published = json.loads(
+        (Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld").read_text(encoding="utf-8")
+    )
     assert doc["@context"] == published["@context"]
     assert {"tk", "tkd", "skos", "dcterms", "prov", "xsd"} <= set(doc["@context"])
     gz = next(n for n in doc["@graph"] if n["@id"] == "tkd:jurisdiction/440100")
@@ -85,10 +95,14 @@ def test_jsonld_compacted_and_expanded_back(kg, tmp_path):
 
 
 def test_networkx_view_filters(kg):
-    g = kg.to_networkx(classes=["PolicyDocument", "EligibilityCriterion", "TalentCategory", "PrefectureCity", "Municipality"])
+    g = kg.to_networkx(
+        classes=["PolicyDocument", "EligibilityCriterion", "TalentCategory", "PrefectureCity", "Municipality"]
+    )
     types = {t for _, d in g.nodes(data=True) for t in d["types"].split(";")}
     assert "CatalogueEntry" not in types and "EligibilityCriterion" in types
-    assert g.has_edge("https://w3id.org/talentkg/id/criterion/std2017-A-III-9", "https://w3id.org/talentkg/ontology#CategoryA")
+    assert g.has_edge(
+        "https://w3id.org/talentkg/id/criterion/std2017-A-III-9", "https://w3id.org/talentkg/ontology#CategoryA"
+    )
 
 
 def test_neo4j_files(kg, tmp_path):
@@ -97,11 +111,21 @@ def test_neo4j_files(kg, tmp_path):
     assert header[:2] == ["uri:ID", ":LABEL"] and "label_en" in header and "label_zh" in header
     assert "monthlyAmount:double" in header and "levelRank:long" in header
     rels = list(csv.DictReader((tmp_path / "relationships.csv").open(encoding="utf-8")))
-    assert {"parentJurisdiction", "correspondingTitleLevel", "recognises", "correspondsTo"} <= {r[":TYPE"] for r in rels}
-    derived = [(r[":START_ID"], r[":TYPE"], r[":END_ID"]) for r in rels if r[":TYPE"] in ("recognises", "correspondsTo")]
+    assert {"parentJurisdiction", "correspondingTitleLevel", "recognises", "correspondsTo"} <= {
+        r[":TYPE"] for r in rels
+    }
+    derived = [
+        (r[":START_ID"], r[":TYPE"], r[":END_ID"]) for r in rels if r[":TYPE"] in ("recognises", "correspondsTo")
+    ]
     assert len(derived) == len(set(derived))  # created once, not once per catalogue entry
     # NOC 2-02-38-04 → ISCO 2529 comes from several catalogue entries: one relationship naming them all
-    via = [r["via"] for r in rels if r[":TYPE"] == "correspondsTo" and r[":START_ID"].endswith("/noc2022/2-02-38-04") and r[":END_ID"].endswith("/isco08/2529")]
+    via = [
+        r["via"]
+        for r in rels
+        if r[":TYPE"] == "correspondsTo"
+        and r[":START_ID"].endswith("/noc2022/2-02-38-04")
+        and r[":END_ID"].endswith("/isco08/2529")
+    ]
     assert len(via) == 1 and via[0].count("catalogue-entry/") >= 1
     script = (tmp_path / "talentkg.cypher").read_text(encoding="utf-8")
     assert script.count("CREATE (n:Resource") > 10 and "CREATE (a)-[:recognises {via: row.via}]->(b)" in script
@@ -119,7 +143,9 @@ def test_cypher_script_runs_unchanged_in_arcadedb(kg, tmp_path):
     arcadedb = pytest.importorskip("arcadedb_embedded")
     export(kg.store, "neo4j", tmp_path / "neo")
     script = (tmp_path / "neo" / "talentkg.cypher").read_text(encoding="utf-8")
-    statements = [line.rstrip().removesuffix(";") for line in script.splitlines() if line.strip() and not line.startswith("//")]
+    statements = [
+        line.rstrip().removesuffix(";") for line in script.splitlines() if line.strip() and not line.startswith("//")
+    ]
     nodes = list(csv.reader((tmp_path / "neo" / "nodes.csv").open(encoding="utf-8")))[1:]
     rels = list(csv.DictReader((tmp_path / "neo" / "relationships.csv").open(encoding="utf-8")))
     db = arcadedb.create_database(str(tmp_path / "arcade"))
@@ -135,15 +161,33 @@ def test_cypher_script_runs_unchanged_in_arcadedb(kg, tmp_path):
         assert one("MATCH ()-[r]->() RETURN count(r) AS c", "c")[0]["c"] == len(rels)
         assert one("MATCH (n:CatalogueEntry) RETURN count(n) AS c", "c")[0]["c"] == 170
         assert one("MATCH (n:PrefectureCity {uri: $gz}) RETURN n.label_zh AS x", "x", gz=GZ)[0]["x"] == "广州市"
-        got = one("MATCH (n:Resource {uri: $c}) RETURN n.validFrom AS d, n.validFrom.year AS y", "d", "y",
-                  c="https://w3id.org/talentkg/id/criterion/std2017-A-I")[0]
+        got = one(
+            "MATCH (n:Resource {uri: $c}) RETURN n.validFrom AS d, n.validFrom.year AS y",
+            "d",
+            "y",
+            c="https://w3id.org/talentkg/id/criterion/std2017-A-I",
+        )[0]
         assert str(got["d"]) == "2017-04-01" and got["y"] == 2017  # a date() value, not a string
         got = one("MATCH (n:TitleLevel) WHERE n.levelRank > 0 RETURN min(n.levelRank) AS x", "x")[0]["x"]
         assert isinstance(got, int)
-        assert one("MATCH (a:Resource {uri: $gz})-[:recognises]->(b:Resource {uri: $fs}) RETURN count(*) AS c", "c", gz=GZ, fs=FS)[0]["c"] == 1
-        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:correspondingTitleLevel]->(l:Resource) RETURN l.label_en AS x", "x")
+        assert (
+            one(
+                "MATCH (a:Resource {uri: $gz})-[:recognises]->(b:Resource {uri: $fs}) RETURN count(*) AS c",
+                "c",
+                gz=GZ,
+                fs=FS,
+            )[0]["c"]
+            == 1
+        )
+        got = one(
+            "MATCH (e:Resource {notation: 'GZ2025-R001'})-[:correspondingTitleLevel]->(l:Resource) RETURN l.label_en AS x",
+            "x",
+        )
         assert got[0]["x"] == "Assistant Engineer"
-        got = one("MATCH (e:Resource {notation: 'GZ2025-R001'})-[:relatedOccupation]->(n:Resource {notation: '2-02-38-04'})-[:correspondsTo]->(i:Resource) RETURN i.notation AS x", "x")
+        got = one(
+            "MATCH (e:Resource {notation: 'GZ2025-R001'})-[:relatedOccupation]->(n:Resource {notation: '2-02-38-04'})-[:correspondsTo]->(i:Resource) RETURN i.notation AS x",
+            "x",
+        )
         assert "2529" in {g["x"] for g in got}
         dup = one("MATCH (a)-[r:correspondsTo]->(b) WITH a, b, count(r) AS n WHERE n > 1 RETURN count(*) AS c", "c")
         assert dup[0]["c"] == 0  # derived relationships created once
@@ -173,6 +217,7 @@ def test_turtle_read_by_two_independent_parsers(built):
         if x.language:
             return ox.Literal(str(x), language=x.language)
         return ox.Literal(str(x), datatype=ox.NamedNode(str(x.datatype))) if x.datatype else ox.Literal(str(x))
+
     assert {ox.Triple(term(s), term(p), term(o)) for s, p, o in g} == nt
 
 
@@ -189,7 +234,11 @@ def test_owl_export_is_owl2_dl_structurally(kg, tmp_path):
     std = ox.NamedNode("https://w3id.org/talentkg/id/salary-standard/guangzhou-2023")
     dated = {str(t.object) for t in triples if t.subject == std and t.predicate.value.endswith("#validFrom")}
     assert not dated or all("XMLSchema#dateTime>" in d and "T00:00:00" in d for d in dated)
-    assert any(t.object == ox.Literal("2017-04-01T00:00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")) for t in triples)
+    assert any(
+        t.object
+        == ox.Literal("2017-04-01T00:00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+        for t in triples
+    )
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """Isolation (issue 10 #10): every assessment call works in its own store; a KnowledgeGraph is
 safe to share across threads — concurrent calls give exactly the sequential answers."""
+
 from __future__ import annotations
 
 import threading
@@ -13,14 +14,48 @@ from talentkg.errors import ParameterError
 
 PROFILES = [
     {"id": "mike", "city": "Guangzhou", "application_date": "2023-12-01", "monthly_salary_rmb": 65000},
-    {"id": "leo", "city": "Guangzhou", "application_date": "2023-09-25", "application_type": "transfer", "previous_city": "Shenzhen", "monthly_salary_rmb": 43000},
-    {"id": "c", "city": "Guangzhou", "application_date": "2023-12-01", "monthly_salary_rmb": 41795, "age": 30, "points": 40, "education": "associate"},
+    {
+        "id": "leo",
+        "city": "Guangzhou",
+        "application_date": "2023-09-25",
+        "application_type": "transfer",
+        "previous_city": "Shenzhen",
+        "monthly_salary_rmb": 43000,
+    },
+    {
+        "id": "c",
+        "city": "Guangzhou",
+        "application_date": "2023-12-01",
+        "monthly_salary_rmb": 41795,
+        "age": 30,
+        "points": 40,
+        "education": "associate",
+    },
     {"id": "sz-gap", "city": "Shenzhen", "application_date": "2020-07-01", "monthly_salary_rmb": 80000},
     {"id": "pts85", "city": "Chengdu", "application_date": "2025-03-01", "points": 85},
-    {"id": "pts", "city": "Shanghai", "application_date": "2025-03-01",
-     "points_factors": {"annual_salary_rmb": 350000, "education": "master", "related_experience_years": 10,
-                        "months_in_china_per_year": 9, "hsk_level": 5, "age": 30, "extras": ["fortune500"]}},
-    {"id": "teacher", "city": "Nanjing", "application_date": "2025-03-01", "language_teacher": True, "education": "bachelor", "related_experience_years": 2, "age": 30},
+    {
+        "id": "pts",
+        "city": "Shanghai",
+        "application_date": "2025-03-01",
+        "points_factors": {
+            "annual_salary_rmb": 350000,
+            "education": "master",
+            "related_experience_years": 10,
+            "months_in_china_per_year": 9,
+            "hsk_level": 5,
+            "age": 30,
+            "extras": ["fortune500"],
+        },
+    },
+    {
+        "id": "teacher",
+        "city": "Nanjing",
+        "application_date": "2025-03-01",
+        "language_teacher": True,
+        "education": "bachelor",
+        "related_experience_years": 2,
+        "age": 30,
+    },
     {"id": "nobel", "city": "Beijing", "application_date": "2024-05-01", "awards": ["nobel_prize"]},
 ]
 

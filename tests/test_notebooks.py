@@ -1,4 +1,5 @@
 """The analyst notebooks run top to bottom from a fresh kernel, and produce their figures."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +21,9 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("TALENTKG_FIGURES", str(tmp_path))
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert errors == []
     figures = sorted(tmp_path.glob("*.png"))
     assert figures, "the notebook draws at least one figure"
@@ -32,8 +35,12 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         non_white = float((px.mean(axis=-1) < 0.95).mean())
         assert non_white > 0.01 and float(px.std()) > 0.02, f"{f.name} looks blank"
     # inline: the figures are in the notebook's outputs too
-    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
-               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert any(
+        o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 def test_notebooks_draw_inline_with_a_cjk_font():

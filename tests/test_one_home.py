@@ -69,7 +69,8 @@ def test_applicant_iris_and_graph_named_once():
     spelled = [
         str(p.relative_to(ROOT))
         for p in sorted(ROOT.glob("talentkg/**/*.py"))
-        if p.name != "namespaces.py" and re.search(r"talentkg/id/(applicant/|graph/applicants)", p.read_text(encoding="utf-8"))
+        if p.name != "namespaces.py"
+        and re.search(r"talentkg/id/(applicant/|graph/applicants)", p.read_text(encoding="utf-8"))
     ]
     assert spelled == []
 

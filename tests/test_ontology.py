@@ -1,4 +1,5 @@
 """The ontology: OWL 2 DL in Turtle, en+zh labels and a definition on every term, HermiT-consistent."""
+
 from __future__ import annotations
 
 import pytest
@@ -53,9 +54,13 @@ def test_ontology_header(onto):
 
 def test_reuses_w3c_vocabularies(onto):
     used = {str(p) for p in onto.subjects(RDF.type, None)}
-    for iri in ("http://www.w3.org/ns/prov#wasDerivedFrom", "http://www.w3.org/2004/02/skos/core#Concept",
-                "http://rdf-vocabulary.ddialliance.org/xkos#ClassificationLevel", "http://www.w3.org/ns/org#Organization",
-                "http://purl.org/dc/terms/replaces"):
+    for iri in (
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+        "http://www.w3.org/2004/02/skos/core#Concept",
+        "http://rdf-vocabulary.ddialliance.org/xkos#ClassificationLevel",
+        "http://www.w3.org/ns/org#Organization",
+        "http://purl.org/dc/terms/replaces",
+    ):
         assert iri in used
 
 

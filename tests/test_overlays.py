@@ -1,5 +1,6 @@
 """Local overlays (issue 18.2/18.4): a folder of tables loaded on top of data/, validated like it,
 each overlay fact marked with its origin in every answer, conflicts refused unless superseded."""
+
 from __future__ import annotations
 
 import csv
@@ -15,14 +16,38 @@ from talentkg.resources import DATA_DIR
 from tests.conftest import run_cli
 
 SPECS = {s.name: s for s in load_specs(DATA_DIR / "tables.yaml")}
-PROV = dict(source_document="seed-004", source_url="https://example.org/hangzhou-2025-notice", quote="a firm's own note",
-            quote_kind="paraphrase", confidence="unverified")
+PROV = dict(
+    source_document="seed-004",
+    source_url="https://example.org/hangzhou-2025-notice",
+    quote="a firm's own note",
+    quote_kind="paraphrase",
+    confidence="unverified",
+)
 # Hangzhou: no salary standard is packaged (its routes are undetermined); a firm adds its own.
-HZ = dict(id="hz-2025", jurisdiction="330100", valid_from="2025-07-01", valid_from_qualifier="exact", valid_until="2026-06-30",
-          monthly_base_cny="13565", annual_base_cny="162780", wage_basis="non_private", base_statistics_year="2024",
-          instrument="seed-004", **PROV)
-HZ_A = dict(id="hz-2025-A", standard="hz-2025", category="A", multiple="6", monthly_amount_cny="81390", amount_status="computed",
-            bound_inclusive="true", bound_wording="不低于", **PROV)
+HZ = dict(
+    id="hz-2025",
+    jurisdiction="330100",
+    valid_from="2025-07-01",
+    valid_from_qualifier="exact",
+    valid_until="2026-06-30",
+    monthly_base_cny="13565",
+    annual_base_cny="162780",
+    wage_basis="non_private",
+    base_statistics_year="2024",
+    instrument="seed-004",
+    **PROV,
+)
+HZ_A = dict(
+    id="hz-2025-A",
+    standard="hz-2025",
+    category="A",
+    multiple="6",
+    monthly_amount_cny="81390",
+    amount_status="computed",
+    bound_inclusive="true",
+    bound_wording="不低于",
+    **PROV,
+)
 HZ_B = dict(HZ_A, id="hz-2025-B", category="B", multiple="4", monthly_amount_cny="54260")
 MIKE_HZ = {"city": "Hangzhou", "application_date": "2025-12-01", "monthly_salary_rmb": 82000}
 
@@ -75,7 +100,10 @@ def test_overlay_standard_decides_and_says_so(kg_hz, hz_overlay):
     # a route that used no overlay fact carries no origin
     _, nobel = _salary(r, "A-II-1")
     assert "origin" not in nobel
-    assert [o.rows for o in kg_hz.overlays] == [3] and kg_hz.overlays[0].tables == ["salary_standards", "salary_thresholds"]
+    assert [o.rows for o in kg_hz.overlays] == [3] and kg_hz.overlays[0].tables == [
+        "salary_standards",
+        "salary_thresholds",
+    ]
 
 
 def test_query_rows_name_the_overlay(kg_hz, hz_overlay):
@@ -97,7 +125,12 @@ def test_conflict_with_packaged_row_is_refused(tmp_path):
     with pytest.raises(DataError) as e:
         KnowledgeGraph.load(data=tmp_path)
     msg = str(e.value)
-    assert "salary_standards.csv:2" in msg and "'wh-2024'" in msg and "data/salary_standards.csv:" in msg and "supersedes" in msg
+    assert (
+        "salary_standards.csv:2" in msg
+        and "'wh-2024'" in msg
+        and "data/salary_standards.csv:" in msg
+        and "supersedes" in msg
+    )
 
 
 def test_supersedes_ends_the_packaged_row(tmp_path):
@@ -106,7 +139,10 @@ def test_supersedes_ends_the_packaged_row(tmp_path):
     kg = KnowledgeGraph.load(data=tmp_path)
     rows = kg.sparql("""PREFIX tk: <https://w3id.org/talentkg/ontology#>
       SELECT ?s ?until WHERE { ?s a tk:SalaryStandard ; tk:jurisdiction <https://w3id.org/talentkg/id/jurisdiction/420100> OPTIONAL { ?s tk:validUntil ?until } } ORDER BY ?s""")
-    got = {s.rsplit("/", 1)[-1]: (u.date().isoformat() if u is not None and u == u else None) for s, u in zip(rows.s, rows.until)}  # xsd:date → datetime64
+    got = {
+        s.rsplit("/", 1)[-1]: (u.date().isoformat() if u is not None and u == u else None)
+        for s, u in zip(rows.s, rows.until)
+    }  # xsd:date → datetime64
     assert got == {"wh-2024": "2025-05-31", "wh-2025": None}
 
 
@@ -116,7 +152,12 @@ def test_same_id_needs_supersedes_then_replaces(tmp_path):
     write(tmp_path / "a", "salary_standards", [dict(row, note="firm's correction")])
     with pytest.raises(DataError, match="reuses the id of packaged row 'dg-2024'"):
         KnowledgeGraph.load(data=tmp_path / "a")
-    write(tmp_path / "b", "salary_standards", [dict(row, note="firm's correction", supersedes="dg-2024")], extra=["supersedes"])
+    write(
+        tmp_path / "b",
+        "salary_standards",
+        [dict(row, note="firm's correction", supersedes="dg-2024")],
+        extra=["supersedes"],
+    )
     kg = KnowledgeGraph.load(data=tmp_path / "b")
     notes = kg.sparql("""PREFIX tk: <https://w3id.org/talentkg/ontology#>
       SELECT ?n WHERE { <https://w3id.org/talentkg/id/salary-standard/dg-2024> tk:note ?n }""").n.tolist()
@@ -124,11 +165,14 @@ def test_same_id_needs_supersedes_then_replaces(tmp_path):
     assert kg.origins["https://w3id.org/talentkg/id/salary-standard/dg-2024"].startswith("overlay:")
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"valid_from": "2025-13-01"}, "salary_standards.csv:2: column 'valid_from' '2025-13-01' is not a date"),
-    ({"jurisdiction": "339999"}, "unknown jurisdiction code '339999'"),
-    ({"quote_kind": "guess"}, "'guess' is not one of"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"valid_from": "2025-13-01"}, "salary_standards.csv:2: column 'valid_from' '2025-13-01' is not a date"),
+        ({"jurisdiction": "339999"}, "unknown jurisdiction code '339999'"),
+        ({"quote_kind": "guess"}, "'guess' is not one of"),
+    ],
+)
 def test_overlay_rows_checked_like_packaged_rows(tmp_path, change, message):
     write(tmp_path, "salary_standards", [dict(HZ, **change)])
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):

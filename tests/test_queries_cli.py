@@ -1,4 +1,5 @@
 """The query library through the CLI and the API: headers, formats, typed parameters, errors."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,9 @@ def test_queries_lists_questions():
 
 
 def test_query_json_plain_values():
-    r = run_cli("query", "salary_threshold", "--param", "city=guangzhou", "--param", "date=2023-12-01", "--format", "json")
+    r = run_cli(
+        "query", "salary_threshold", "--param", "city=guangzhou", "--param", "date=2023-12-01", "--format", "json"
+    )
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     a = next(x for x in rows if x["category"] == "A")
@@ -53,11 +56,14 @@ def test_city_by_chinese_name_and_code(kg):
 
 def test_own_query_file(tmp_path):
     f = tmp_path / "mine.rq"
-    f.write_text("""# title: mine
+    f.write_text(
+        """# title: mine
 # param: city jurisdiction required Beijing
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?label WHERE { ?city rdfs:label ?label } ORDER BY ?label
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     r = run_cli("query", "--file", str(f), "-p", "city=北京", "--format", "json")
     assert r.returncode == 0, r.stderr
     assert sorted(x["label"] for x in json.loads(r.stdout)) == ["Beijing", "北京市"]
@@ -66,10 +72,30 @@ SELECT ?label WHERE { ?city rdfs:label ?label } ORDER BY ?label
 def test_parameter_errors_exit_2():
     cases = [
         (["query", "salary_threshold", "-p", "city=Atlantis", "-p", "date=2024-01-01"], "city: unknown city"),
-        (["query", "salary_threshold", "-p", "city=Beijing", "-p", "date=2024-02-30"], "date: '2024-02-30' is not a date"),
+        (
+            ["query", "salary_threshold", "-p", "city=Beijing", "-p", "date=2024-02-30"],
+            "date: '2024-02-30' is not a date",
+        ),
         (["query", "salary_threshold", "-p", "city=Beijing"], "date: required"),
-        (["query", "salary_threshold", "-p", "city=Beijing", "-p", "date=2024-01-01", "-p", "colour=red"], "colour: query 'salary_threshold' has no such parameter"),
-        (["query", "document_exemptions", "-p", "from_city=Guangzhou", "-p", "to_city=Foshan", "-p", "date=2026-06-01", "-p", "days_since_move=-3"], "days_since_move: -3 is negative"),
+        (
+            ["query", "salary_threshold", "-p", "city=Beijing", "-p", "date=2024-01-01", "-p", "colour=red"],
+            "colour: query 'salary_threshold' has no such parameter",
+        ),
+        (
+            [
+                "query",
+                "document_exemptions",
+                "-p",
+                "from_city=Guangzhou",
+                "-p",
+                "to_city=Foshan",
+                "-p",
+                "date=2026-06-01",
+                "-p",
+                "days_since_move=-3",
+            ],
+            "days_since_move: -3 is negative",
+        ),
         (["query", "nonexistent_query"], "unknown query"),
     ]
     for args, msg in cases:
@@ -88,4 +114,4 @@ def test_parameters_are_bound_not_pasted(kg):
         kg.rows("salary_threshold", city='x" } ; DROP ALL ; #', date="2024-01-01")
     text = kg.bound_text("qualification_lookup", {"name": '"} UNION { ?s ?p ?o } #'})
     rows = kg.rows("qualification_lookup", name='"} UNION { ?s ?p ?o } #')
-    assert rows == [] and 'VALUES (?name)' in text
+    assert rows == [] and "VALUES (?name)" in text

@@ -7,6 +7,7 @@ code-index id appears there) must be found in the stored texts. Matching ignores
 punctuation and width (NFKC); "..." / "…" mark a splice: every fragment must be found (in order,
 for a seed). The repository does not need ../shared to run; these tests skip without it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,9 @@ from tests.conftest import SHARED as _SHARED
 
 # ../shared beside the repository (as in /work/main), or wherever TALENTKG_SHARED points
 SHARED = Path(os.environ.get("TALENTKG_SHARED", _SHARED))
-pytestmark = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared (seeds and sources) not beside the repository")
+pytestmark = pytest.mark.skipif(
+    not (SHARED / "seeds").is_dir(), reason="../shared (seeds and sources) not beside the repository"
+)
 
 
 def norm(text: str) -> str:
@@ -54,7 +57,9 @@ def _rows(file: str):
 
 @pytest.fixture(scope="module")
 def stored():
-    seeds = {f"seed-{p.name[:3]}": norm(p.read_text(encoding="utf-8")) for p in sorted((SHARED / "seeds").glob("*.txt"))}
+    seeds = {
+        f"seed-{p.name[:3]}": norm(p.read_text(encoding="utf-8")) for p in sorted((SHARED / "seeds").glob("*.txt"))
+    }
     raw = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "sources").glob("*.md")))
     docs = {r["id"]: r for _, r in _rows("documents.csv")}
     return {"seeds": seeds, "raw": raw, "corpus": norm(raw) + "".join(seeds.values()), "docs": docs}
@@ -104,7 +109,9 @@ def test_every_verbatim_quote_is_in_its_stored_source(stored):
             if miss is not None:
                 missing.append(f"data/{file}:{line} {row['id']}: {miss[:40]!r} not in {row['source_document']}")
     assert checked > 300
-    assert not missing, "quote not found in the stored source; fix it or set quote_kind=paraphrase:\n" + "\n".join(missing)
+    assert not missing, "quote not found in the stored source; fix it or set quote_kind=paraphrase:\n" + "\n".join(
+        missing
+    )
 
 
 def test_paraphrases_say_so_and_are_not_verbatim(stored):
@@ -125,7 +132,9 @@ def test_paraphrases_say_so_and_are_not_verbatim(stored):
 def test_known_corrections(stored):
     """Audit items fixed: Nansha wording verbatim, Shenzhen 2019 commas, spliced clause quotes."""
     cat = {r["id"]: r for _, r in _rows("catalogues.csv")}
-    assert cat["nansha"]["quote"].startswith("Engineering and technical professionals who have obtained international engineer certificates")
+    assert cat["nansha"]["quote"].startswith(
+        "Engineering and technical professionals who have obtained international engineer certificates"
+    )
     assert cat["nansha"]["quote_kind"] == "verbatim"
     ss = {r["id"]: r for _, r in _rows("salary_standards.csv")}
     assert "July 1, 2019 to June 30, 2020" in ss["sz-2019"]["quote"]

@@ -1,5 +1,6 @@
 """Rule blocks (queries/blocks) and message templates (data/messages.csv): generated text up to date,
 every code used exists, every placeholder is fillable."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ def test_every_message_code_written_by_a_query_exists():
     known = messages.templates()
     used = set()
     for p in [*QUERIES_DIR.glob("*.rq"), *(QUERIES_DIR / "assess").glob("*.ru")]:
-        used |= set(re.findall(r'"((?:salary|recognition|exemption|catalogue)\.[a-z_]+)"', p.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r'"((?:salary|recognition|exemption|catalogue)\.[a-z_]+)"', p.read_text(encoding="utf-8"))
+        )
     assert used and used <= set(known), sorted(used - set(known))
 
 
@@ -44,6 +47,11 @@ def test_templates_have_both_languages_and_the_same_placeholders():
 def test_render_salary_sentences():
     v = {"applicant_value": 65000, "multiple": 6, "base": 10449, "threshold": 62694}
     assert messages.render("salary.met", v) == "65000 ≥ 6 × 10449 = 62694"
-    assert messages.render("salary.met", v, "zh") == "月薪65000元，不低于本地区上年度社会平均工资10449元的6倍（62694元）"
+    assert (
+        messages.render("salary.met", v, "zh") == "月薪65000元，不低于本地区上年度社会平均工资10449元的6倍（62694元）"
+    )
     labels = {"area": {"en": "Shenzhen", "zh": "深圳市"}}
-    assert messages.render("salary.no_standard", {"area": "440300", "date": "2020-07-01"}, "zh", labels) == "数据中没有深圳市在2020-07-01有效的工资收入标准"
+    assert (
+        messages.render("salary.no_standard", {"area": "440300", "date": "2020-07-01"}, "zh", labels)
+        == "数据中没有深圳市在2020-07-01有效的工资收入标准"
+    )

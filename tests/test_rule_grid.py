@@ -10,6 +10,7 @@ interval, the benchmark's first day) × categories:
 The expected values are not written here: the point is that the two paths agree everywhere; the
 values themselves are pinned by tests/cq/*.yaml.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,10 @@ pytestmark = pytest.mark.slow  # ~1–2 min on 2 cores: run by `make test`, not 
 def _standards(kg):
     q = f"""SELECT ?std ?code ?vf ?vu ?doc WHERE {{ ?std a <{TK}SalaryStandard> ; <{TK}jurisdiction> ?j ; <{TK}validFrom> ?vf ; <{TK}instrument> ?doc .
              ?j <{TK}divisionCode> ?code OPTIONAL {{ ?std <{TK}validUntil> ?vu }} }}"""
-    return [{k: (s[k].value if s[k] is not None else None) for k in ("std", "code", "vf", "vu", "doc")} for s in kg.store.query(q)]
+    return [
+        {k: (s[k].value if s[k] is not None else None) for k in ("std", "code", "vf", "vu", "doc")}
+        for s in kg.store.query(q)
+    ]
 
 
 def _dates(stds) -> list[str]:
@@ -57,7 +61,12 @@ def test_salary_threshold_equals_assess(kg, grid):
     results = kg.assess(profiles)
     compared = 0
     for (c, d), r in zip(situations, results):
-        routes = {i["criterion"]: i for k in ("routes", "not_met", "undetermined") for i in r[k] if i.get("evaluator") == "salary"}
+        routes = {
+            i["criterion"]: i
+            for k in ("routes", "not_met", "undetermined")
+            for i in r[k]
+            if i.get("evaluator") == "salary"
+        }
         lib = {row["category"]: row for row in kg.rows("salary_threshold", city=c, date=d)}
         assert {"A", "B"} & set(lib) == {routes[k]["category"] for k in routes}, (c, d, lib.keys(), routes.keys())
         for code, item in routes.items():
@@ -68,7 +77,11 @@ def test_salary_threshold_equals_assess(kg, grid):
                 assert item["outcome"] == "not_met", (c, d, code)
             else:
                 assert item["outcome"] == "undetermined" and "threshold" not in item["values"], (c, d, code)
-                assert (item["reason"], item["reason_zh"], item["code"]) == (row["reason"], row["reason_zh"], row["reason_code"]), (c, d, code)
+                assert (item["reason"], item["reason_zh"], item["code"]) == (
+                    row["reason"],
+                    row["reason_zh"],
+                    row["reason_code"],
+                ), (c, d, code)
             compared += 1
     assert compared >= 2 * len(cities) * 10
 
@@ -82,8 +95,12 @@ def test_documents_in_force_equal_the_standard_assess_relies_on(kg, grid):
     results = kg.assess([{"city": c, "application_date": d, "monthly_salary_rmb": 1} for c, d in situations])
     in_force = {d: {r["document"] for r in kg.rows("documents_in_force", date=d)} & salary_docs for d in dates}
     for (c, d), r in zip(situations, results):
-        used = {doc_of[i["values"]["standard"]] for k in ("not_met", "routes") for i in r[k]
-                if i.get("evaluator") == "salary" and "threshold" in i["values"]}
+        used = {
+            doc_of[i["values"]["standard"]]
+            for k in ("not_met", "routes")
+            for i in r[k]
+            if i.get("evaluator") == "salary" and "threshold" in i["values"]
+        }
         assert in_force[d] & by_city[c] == used, (c, d, in_force[d] & by_city[c], used)
 
 
@@ -104,25 +121,46 @@ def test_document_exemptions_and_recognition_equal_assess(kg):
     profiles = []
     for f, t, d, cat, days, internal, same in moves:
         p = {"city": t, "application_date": d, "previous_city": f}
-        for k, v in (("previous_category", cat), ("days_since_internal_move", days), ("internal_transfer", internal), ("same_position", same)):
+        for k, v in (
+            ("previous_category", cat),
+            ("days_since_internal_move", days),
+            ("internal_transfer", internal),
+            ("same_position", same),
+        ):
             if v is not None:
                 p[k] = v
         profiles.append(p)
     results = kg.assess(profiles)
     seen_undetermined = False
     for (f, t, d, cat, days, internal, same), r in zip(moves, results):
-        params = {"from_city": f, "to_city": t, "date": d, "category": cat, "days_since_move": days,
-                  "internal_transfer": None if internal is None else str(internal).lower(),
-                  "same_position": None if same is None else str(same).lower()}
-        lib = sorted((x["document_type"], x["status"], x["reason_code"], x["reason_zh"]) for x in kg.rows("document_exemptions", **params))
-        got = sorted((x["document_type"], x["status"], x["code"], x["reason_zh"]) for x in r.get("document_exemptions", []))
+        params = {
+            "from_city": f,
+            "to_city": t,
+            "date": d,
+            "category": cat,
+            "days_since_move": days,
+            "internal_transfer": None if internal is None else str(internal).lower(),
+            "same_position": None if same is None else str(same).lower(),
+        }
+        lib = sorted(
+            (x["document_type"], x["status"], x["reason_code"], x["reason_zh"])
+            for x in kg.rows("document_exemptions", **params)
+        )
+        got = sorted(
+            (x["document_type"], x["status"], x["code"], x["reason_zh"]) for x in r.get("document_exemptions", [])
+        )
         # the sentences name the input field (days_since_move vs days_since_internal_move): compare codes, and zh where no field is named
-        norm = lambda rows: [(a, b, c, z if c not in ("exemption.days_missing", "exemption.category_missing") else "") for a, b, c, z in rows]  # noqa: E731
+        norm = lambda rows: [
+            (a, b, c, z if c not in ("exemption.days_missing", "exemption.category_missing") else "")
+            for a, b, c, z in rows
+        ]  # noqa: E731
         assert norm(lib) == norm(got), (f, t, d, cat, days)
         seen_undetermined |= any(s == "undetermined" for _, s, _, _ in lib)
         if cat is not None:
-            rec = sorted((x["rule"].rsplit("/", 1)[-1], {"true": "met", "conditional": "undetermined"}[x["recognised"]])
-                         for x in kg.rows("recognition", from_city=f, to_city=t, date=d, category=cat))
+            rec = sorted(
+                (x["rule"].rsplit("/", 1)[-1], {"true": "met", "conditional": "undetermined"}[x["recognised"]])
+                for x in kg.rows("recognition", from_city=f, to_city=t, date=d, category=cat)
+            )
             got_rec = sorted((x["criterion"], x["outcome"]) for x in r.get("recognition", []))
             assert rec == got_rec, (f, t, d, cat)
     assert seen_undetermined

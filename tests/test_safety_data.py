@@ -1,4 +1,5 @@
 """Data checks in loaders/tables.py (issue 12): strict URLs, NUL bytes, BOM, encodings, YAML spec errors."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """talentkg.files: the safe writer every command uses (issue 12, deliverable 4)."""
+
 from __future__ import annotations
 
 import os
@@ -86,7 +87,7 @@ def test_failed_write_leaves_nothing(tmp_path):
 
 
 def test_formula_cells_neutralised_numbers_kept():
-    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
     assert safe_cell("-2+3") == "'-2+3"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
@@ -137,11 +138,19 @@ def _wait_for(proc, needle: str, timeout: float = 120) -> None:
 def test_sigkill_during_build_keeps_old_set_and_no_temp(tmp_path, point):
     exe = str(Path(sys.executable).with_name("talentkg"))
     out = tmp_path / "build"
-    assert subprocess.run([exe, "build", "--out", str(out), "--no-validate"], capture_output=True, timeout=300).returncode == 0
+    assert (
+        subprocess.run([exe, "build", "--out", str(out), "--no-validate"], capture_output=True, timeout=300).returncode
+        == 0
+    )
     before = {n: (out / n).read_bytes() for n in ("talentkg.nt", "talentkg.ttl")}
     (out / "talentkg.nt").write_bytes(b"# marker: old set\n" + before["talentkg.nt"])
-    proc = subprocess.Popen([exe, "build", "--out", str(out), "--no-validate"], stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "TALENTKG_TEST_PAUSE": f"{point}:60"})
+    proc = subprocess.Popen(
+        [exe, "build", "--out", str(out), "--no-validate"],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TALENTKG_TEST_PAUSE": f"{point}:60"},
+    )
     try:
         _wait_for(proc, f"paused at {point}")
         proc.send_signal(signal.SIGKILL)
@@ -158,11 +167,15 @@ def test_sigkill_during_build_keeps_old_set_and_no_temp(tmp_path, point):
 
 
 def test_sigkill_during_single_file_write_leaves_no_temp(tmp_path):
-    code = ("import sys; from talentkg.files import write_output; write_output(sys.argv[1], b'new')")
+    code = "import sys; from talentkg.files import write_output; write_output(sys.argv[1], b'new')"
     p = tmp_path / "out.csv"
     p.write_text("old")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(p)], stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TALENTKG_TEST_PAUSE": "before-rename:60"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(p)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TALENTKG_TEST_PAUSE": "before-rename:60"},
+    )
     try:
         _wait_for(proc, "paused at before-rename")
         proc.send_signal(signal.SIGKILL)

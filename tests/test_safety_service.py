@@ -3,6 +3,7 @@
 A listener on 127.0.0.1 (a free port) records every connection; queries with SERVICE and
 SERVICE SILENT pointing at it are refused by --file, kg.sparql and the served endpoint, and the
 listener sees nothing."""
+
 from __future__ import annotations
 
 import socket
@@ -42,9 +43,11 @@ def listener():
 
 
 def _queries(port):
-    return [f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/a> {{ ?s ?p ?o }} }}",
-            f"SELECT * {{ SERVICE SILENT <http://127.0.0.1:{port}/b> {{ ?s ?p ?o }} }}",
-            f"ASK {{ service silent <http://127.0.0.1:{port}/c> {{ ?s ?p ?o }} }}"]
+    return [
+        f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/a> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE SILENT <http://127.0.0.1:{port}/b> {{ ?s ?p ?o }} }}",
+        f"ASK {{ service silent <http://127.0.0.1:{port}/c> {{ ?s ?p ?o }} }}",
+    ]
 
 
 def test_listener_works(listener):
@@ -102,7 +105,9 @@ def test_served_endpoint_refuses_service_and_child_dies_with_parent(listener):
 
     port, hits = listener
     exe = str(Path(sys.executable).with_name("talentkg"))
-    proc = subprocess.Popen([exe, "serve", "--port", "0", "--timeout", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [exe, "serve", "--port", "0", "--timeout", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = proc.stdout.readline()
         m = re.search(r"127\.0\.0\.1:(\d+)/query", line)
@@ -113,22 +118,34 @@ def test_served_endpoint_refuses_service_and_child_dies_with_parent(listener):
             with pytest.raises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(url, timeout=10)
             assert e.value.code == 403 and b"SERVICE" in e.value.read()
-            req = urllib.request.Request(f"http://127.0.0.1:{public}/query", data=q.encode(), method="POST",
-                                         headers={"Content-Type": "application/sparql-query"})
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{public}/query",
+                data=q.encode(),
+                method="POST",
+                headers={"Content-Type": "application/sparql-query"},
+            )
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(req, timeout=10)
-        with urllib.request.urlopen(f"http://127.0.0.1:{public}/query?" + urllib.parse.urlencode({"query": "ASK {}"}), timeout=10) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{public}/query?" + urllib.parse.urlencode({"query": "ASK {}"}), timeout=10
+        ) as r:
             assert b"true" in r.read()
         assert hits == []
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        oxi = [int(c) for c in children if "oxigraph" in Path(f"/proc/{c}/cmdline").read_bytes().decode(errors="replace")]
+        oxi = [
+            int(c) for c in children if "oxigraph" in Path(f"/proc/{c}/cmdline").read_bytes().decode(errors="replace")
+        ]
         assert oxi
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         deadline = time.time() + 10
-        while time.time() < deadline and any(Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2] for c in oxi):
+        while time.time() < deadline and any(
+            Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2] for c in oxi
+        ):
             time.sleep(0.1)
-        assert not any(Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2] for c in oxi)
+        assert not any(
+            Path(f"/proc/{c}").exists() and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2] for c in oxi
+        )
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -1,6 +1,7 @@
 """`talentkg standard add` (issue 18.1/18.3): from the notices quoted in the stored sources
 (tests/fixtures/notices, see SOURCES.md) it reproduces the rows the data already holds; a figure
 that disagrees stops it with a message naming both figures; nothing is written on doubt."""
+
 from __future__ import annotations
 
 import csv
@@ -24,10 +25,21 @@ def packaged(table: str) -> dict[str, dict]:
 
 
 def dry_run(city: str, notice: str, *opts: str):
-    r = run_cli("standard", "add", "--city", city, "--notice", str(NOTICES / notice), "--yes", "--dry-run",
-                "--source-url", "https://example.org/notice", *opts)
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        city,
+        "--notice",
+        str(NOTICES / notice),
+        "--yes",
+        "--dry-run",
+        "--source-url",
+        "https://example.org/notice",
+        *opts,
+    )
     assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout[r.stdout.index("\n{") + 1:]), r.stdout
+    return json.loads(r.stdout[r.stdout.index("\n{") + 1 :]), r.stdout
 
 
 def same_as_packaged(rows: dict, std_id: str) -> None:
@@ -42,7 +54,9 @@ def same_as_packaged(rows: dict, std_id: str) -> None:
     assert set(thr) == set(pkg_thr) == {"A", "B"}
     for cat, t in thr.items():
         p = pkg_thr[cat]
-        assert Decimal(t["monthly_amount_cny"]) == Decimal(p["monthly_amount_cny"]) and t["multiple"] == p["multiple"], cat
+        assert (
+            Decimal(t["monthly_amount_cny"]) == Decimal(p["monthly_amount_cny"]) and t["multiple"] == p["multiple"]
+        ), cat
         assert t["amount_status"] == p["amount_status"] and t["bound_inclusive"] == p["bound_inclusive"]
         if p["annual_amount_cny"]:
             assert Decimal(t["annual_amount_cny"]) == Decimal(p["annual_amount_cny"]), cat
@@ -52,7 +66,10 @@ def test_wuhan_2024_html_notice():
     rows, out = dry_run("武汉", "wuhan-2024.html", "--valid-from", "2024-07-01", "--valid-until", "2025-06-30")
     same_as_packaged(rows, "wh-2024")
     doc = rows["documents"][0]
-    assert (doc["issued"], doc["title_zh"]) == ("2024-06-29", "关于2024年度武汉市外国人来华工作许可工资收入计算标准的公告")
+    assert (doc["issued"], doc["title_zh"]) == (
+        "2024-06-29",
+        "关于2024年度武汉市外国人来华工作许可工资收入计算标准的公告",
+    )
     assert "base 9,178 = annual 110,134 ÷ 12 = 9,177.8333, to the nearest yuan" in out
     assert "«A类和B类工资收入计算标准分别为55068/月和36712/月»" in out  # the exact span is shown
     assert "wage statistic already in the data: wage-420100-2023-all_urban_onpost (110134)" in out
@@ -68,41 +85,102 @@ def test_changzhou_2022_everything_from_the_text():
 
 
 def test_guangzhou_2023_typo_stops_it_and_names_the_figures(tmp_path):
-    r = run_cli("standard", "add", "--city", "Guangzhou", "--notice", str(NOTICES / "guangzhou-2023-gudianfeng.txt"), "--yes",
-                "--source-url", "https://gudianfeng.com/new/f8af22363ead417eb73a02709964f0bf", "--valid-from", "2023-07-13",
-                "--basis", "all_urban", "--statistics-year", "2022", "--data", str(tmp_path / "ov"))
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        "Guangzhou",
+        "--notice",
+        str(NOTICES / "guangzhou-2023-gudianfeng.txt"),
+        "--yes",
+        "--source-url",
+        "https://gudianfeng.com/new/f8af22363ead417eb73a02709964f0bf",
+        "--valid-from",
+        "2023-07-13",
+        "--basis",
+        "all_urban",
+        "--statistics-year",
+        "2022",
+        "--data",
+        str(tmp_path / "ov"),
+    )
     assert r.returncode == 2, r.stdout + r.stderr
     assert "threshold B 41,996 disagrees with 4 × base 10,449 = 41,796" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "ov").exists()  # nothing written
-    rows, _ = dry_run("Guangzhou", "guangzhou-2023-gudianfeng.txt", "--valid-from", "2023-07-13", "--basis", "all_urban",
-                      "--statistics-year", "2022", "--threshold", "B=41796")
+    rows, _ = dry_run(
+        "Guangzhou",
+        "guangzhou-2023-gudianfeng.txt",
+        "--valid-from",
+        "2023-07-13",
+        "--basis",
+        "all_urban",
+        "--statistics-year",
+        "2022",
+        "--threshold",
+        "B=41796",
+    )
     same_as_packaged(rows, "gz-2023")
 
 
 def test_guangzhou_2023_from_seed_004_derives_the_base():
-    rows, out = dry_run("广州", "guangzhou-2023-seed004.txt", "--valid-from", "2023-07-13", "--basis", "all_urban", "--statistics-year", "2022")
+    rows, out = dry_run(
+        "广州",
+        "guangzhou-2023-seed004.txt",
+        "--valid-from",
+        "2023-07-13",
+        "--basis",
+        "all_urban",
+        "--statistics-year",
+        "2022",
+    )
     same_as_packaged(rows, "gz-2023")
     assert "base 10,449 = threshold A 62,694 ÷ 6 (not printed in the notice)" in out
 
 
-@pytest.mark.parametrize("city, notice, valid_from, std", [
-    ("Beijing", "beijing-2026.txt", "2026-02-04", "bj-2026"),
-    ("Shanghai", "shanghai-2026.txt", "2026-02-03", "sh-2026"),
-])
+@pytest.mark.parametrize(
+    "city, notice, valid_from, std",
+    [
+        ("Beijing", "beijing-2026.txt", "2026-02-04", "bj-2026"),
+        ("Shanghai", "shanghai-2026.txt", "2026-02-03", "sh-2026"),
+    ],
+)
 def test_beijing_shanghai_2026(city, notice, valid_from, std):
     rows, out = dry_run(city, notice, "--valid-from", valid_from, "--basis", "all_urban", "--statistics-year", "2024")
     same_as_packaged(rows, std)
 
 
 def test_missing_figures_are_asked_for_or_named(tmp_path):
-    r = run_cli("standard", "add", "--city", "Wuhan", "--notice", str(NOTICES / "wuhan-2024.html"), "--yes", "--data", str(tmp_path))
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        "Wuhan",
+        "--notice",
+        str(NOTICES / "wuhan-2024.html"),
+        "--yes",
+        "--data",
+        str(tmp_path),
+    )
     assert r.returncode == 2 and "--valid-from" in r.stderr and "--source-url" in r.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_conflicting_standard_is_not_written(tmp_path):
-    r = run_cli("standard", "add", "--city", "Wuhan", "--notice", str(NOTICES / "wuhan-2024.html"), "--yes", "--source-url",
-                "https://example.org/n", "--valid-from", "2024-07-01", "--data", str(tmp_path / "ov"))
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        "Wuhan",
+        "--notice",
+        str(NOTICES / "wuhan-2024.html"),
+        "--yes",
+        "--source-url",
+        "https://example.org/n",
+        "--valid-from",
+        "2024-07-01",
+        "--data",
+        str(tmp_path / "ov"),
+    )
     assert r.returncode != 0 and "'wh-2024'" in r.stderr and "supersedes" in r.stderr
     assert not (tmp_path / "ov").exists()
 
@@ -115,8 +193,21 @@ A类和B类工资收入计算标准分别为81387/月和54258/月。自2025年7�
 def test_new_city_written_to_an_overlay_and_used(tmp_path):
     # a notice in the form the cities publish; figures are 6×/4× 162,774 ÷ 12 (Hangzhou's 2024 non-private average)
     ov = tmp_path / "firm"
-    r = run_cli("standard", "add", "--city", "Hangzhou", "--notice", HZ_NOTICE, "--yes", "--source-url", "https://example.org/hz-2025",
-                "--confidence", "low", "--data", str(ov))
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        "Hangzhou",
+        "--notice",
+        HZ_NOTICE,
+        "--yes",
+        "--source-url",
+        "https://example.org/hz-2025",
+        "--confidence",
+        "low",
+        "--data",
+        str(ov),
+    )
     assert r.returncode == 0, r.stderr
     # the 2024 statistic is already packaged (wage-330100-2024-non_private, same amount): not repeated
     assert "wage statistic already in the data: wage-330100-2024-non_private (162774)" in r.stdout
@@ -124,23 +215,64 @@ def test_new_city_written_to_an_overlay_and_used(tmp_path):
     kg = KnowledgeGraph.load(data=ov)
     df = kg.query("salary_history", city="Hangzhou").set_index("category")
     assert df.monthly_threshold.to_dict() == {"A": Decimal("81387"), "B": Decimal("54258")}
-    assert (str(df.valid_from.iloc[0].date()), str(df.valid_until.iloc[0].date()), df.wage_basis.iloc[0]) == ("2025-07-01", "2026-06-30", "non_private")  # typed dates
+    assert (str(df.valid_from.iloc[0].date()), str(df.valid_until.iloc[0].date()), df.wage_basis.iloc[0]) == (
+        "2025-07-01",
+        "2026-06-30",
+        "non_private",
+    )  # typed dates
     assert set(df.origin) == {f"overlay:{ov.resolve()}"}
     res = kg.assess({"city": "Hangzhou", "application_date": "2025-12-01", "monthly_salary_rmb": 81387})
     a = next(o for o in res["routes"] if o["criterion"] == "A-III-9")  # 不低于: the bound itself qualifies
     assert a["origin"][0]["origin"] == f"overlay:{ov.resolve()}"
     # adding it again conflicts with the overlay's own rows (duplicate id), and changes nothing
     before = (ov / "salary_standards.csv").read_bytes()
-    r = run_cli("standard", "add", "--city", "Hangzhou", "--notice", HZ_NOTICE, "--yes", "--source-url", "https://example.org/hz-2025", "--data", str(ov))
+    r = run_cli(
+        "standard",
+        "add",
+        "--city",
+        "Hangzhou",
+        "--notice",
+        HZ_NOTICE,
+        "--yes",
+        "--source-url",
+        "https://example.org/hz-2025",
+        "--data",
+        str(ov),
+    )
     assert r.returncode != 0 and (ov / "salary_standards.csv").read_bytes() == before
 
 
 def test_fact_add_any_table(tmp_path):
     ov = tmp_path / "ov"
-    r = run_cli("fact", "add", "wage_statistics", "--data", str(ov), "--set", "id=wage-330100-2025-non_private", "--set", "jurisdiction=330100",
-                "--set", "statistics_year=2025", "--set", "wage_basis=non_private", "--set", "annual_amount_cny=170000",
-                "--set", "amount_status=published", "--set", "source_document=seed-004", "--set", "source_url=https://example.org/s",
-                "--set", "quote=an internal note", "--set", "quote_kind=paraphrase", "--set", "confidence=unverified")
+    r = run_cli(
+        "fact",
+        "add",
+        "wage_statistics",
+        "--data",
+        str(ov),
+        "--set",
+        "id=wage-330100-2025-non_private",
+        "--set",
+        "jurisdiction=330100",
+        "--set",
+        "statistics_year=2025",
+        "--set",
+        "wage_basis=non_private",
+        "--set",
+        "annual_amount_cny=170000",
+        "--set",
+        "amount_status=published",
+        "--set",
+        "source_document=seed-004",
+        "--set",
+        "source_url=https://example.org/s",
+        "--set",
+        "quote=an internal note",
+        "--set",
+        "quote_kind=paraphrase",
+        "--set",
+        "confidence=unverified",
+    )
     assert r.returncode == 0, r.stderr
     df = KnowledgeGraph.load(data=ov).query("wage_statistics", city="Hangzhou")
     row = df[df.year == 2025]

@@ -5,6 +5,7 @@ generated virtuoso.ini (free ports, its database in tmp_path), the graph is load
 through the Graph Store Protocol, every library query runs with its required and with all its example
 parameters, and the server is stopped by its process id.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,7 +92,9 @@ def virtuoso(tmp_path_factory):
     d = tmp_path_factory.mktemp("virtuoso")
     sql, http = free_port(), free_port()
     (d / "virtuoso.ini").write_text(INI.format(d=d, sql=sql, http=http), encoding="utf-8")
-    proc = subprocess.Popen([exe, "-f", "-c", str(d / "virtuoso.ini")], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "-f", "-c", str(d / "virtuoso.ini")], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{http}"
     try:
         deadline = time.monotonic() + 90
@@ -101,11 +104,20 @@ def virtuoso(tmp_path_factory):
                     break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    log = (d / "virtuoso.log").read_text(errors="replace")[-2000:] if (d / "virtuoso.log").exists() else ""
+                    log = (
+                        (d / "virtuoso.log").read_text(errors="replace")[-2000:]
+                        if (d / "virtuoso.log").exists()
+                        else ""
+                    )
                     pytest.fail(f"Virtuoso did not start: {log}")
                 time.sleep(0.5)
         # the Graph Store Protocol endpoint /sparql-graph-crud writes as the SPARQL user: allow it, on this throw-away database only
-        subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, timeout=60, capture_output=True)
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            check=True,
+            timeout=60,
+            capture_output=True,
+        )
         yield base
     finally:
         proc.terminate()
@@ -191,13 +203,21 @@ def test_same_rows_as_rdf_terms(loaded, kg, name):
         data = _select(loaded, text)
         assert data["head"]["vars"] == cols
         remote = sorted(tuple(_canon(_term(b.get(c))) for c in cols) for b in data["results"]["bindings"])
-        assert remote == local, (name, given, sorted(set(local) - set(remote))[:2], sorted(set(remote) - set(local))[:2])
+        assert remote == local, (
+            name,
+            given,
+            sorted(set(local) - set(remote))[:2],
+            sorted(set(remote) - set(local))[:2],
+        )
 
 
 def _plain_canon(rows):
     def canon(v):
         return ";".join(sorted(v.split(";"))) if isinstance(v, str) and ";" in v else v
-    return sorted(json.dumps({k: canon(v) for k, v in r.items()}, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+    return sorted(
+        json.dumps({k: canon(v) for k, v in r.items()}, sort_keys=True, ensure_ascii=False, default=str) for r in rows
+    )
 
 
 @pytest.mark.parametrize("name", _params())

@@ -4,6 +4,7 @@ Expected figures come from the seeds: seed 004's Mike (Guangzhou, December 2023,
 month) meets Category A because 65,000 ≥ 62,694 = 6 × 10,449; Leo (RMB 43,000) meets B at
 41,796 = 4 × 10,449 and not A.
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,6 +53,7 @@ def _assess(client, lang="en", **fields):
 
 # ---------------------------------------------------------------- catalogue and library queries
 
+
 def test_catalogue_lists_every_library_query_with_both_questions(client, kg):
     r = client.get("/?lang=en")
     assert r.status_code == 200
@@ -77,11 +79,13 @@ def test_query_form_binds_chinese_city_and_shows_typed_prefixed_values(client):
     r = client.get("/query/salary_threshold?" + urlencode({"city": "广州", "date": "2023-12-01", "run": "1"}))
     assert r.status_code == 200
     body = r.text
-    assert re.search(r"<strong>2</strong>", body)            # one row per category
-    assert "62694" in body and "41796" in body               # seed 004's thresholds
-    assert "xsd:decimal" in body                             # typed values
-    assert ">tkd:document/" in body                          # prefixed names …
-    assert 'href="/resource?iri=https%3A%2F%2Fw3id.org%2Ftalentkg%2Fid%2Fdocument%2F' in body  # … linking to their pages
+    assert re.search(r"<strong>2</strong>", body)  # one row per category
+    assert "62694" in body and "41796" in body  # seed 004's thresholds
+    assert "xsd:decimal" in body  # typed values
+    assert ">tkd:document/" in body  # prefixed names …
+    assert (
+        'href="/resource?iri=https%3A%2F%2Fw3id.org%2Ftalentkg%2Fid%2Fdocument%2F' in body
+    )  # … linking to their pages
 
 
 def test_city_picker_lists_jurisdictions_in_both_languages(client):
@@ -107,7 +111,10 @@ def test_show_sparql_is_the_cli_text_and_runs_anywhere(client, kg):
     cli = run_cli("query", "salary_threshold", "-p", "city=Guangzhou", "-p", "date=2023-12-01", "--show-sparql")
     assert cli.returncode == 0, cli.stderr
     assert web == cli.stdout
-    assert '<https://w3id.org/talentkg/id/jurisdiction/440100>' in web and '"2023-12-01"^^<http://www.w3.org/2001/XMLSchema#date>' in web
+    assert (
+        "<https://w3id.org/talentkg/id/jurisdiction/440100>" in web
+        and '"2023-12-01"^^<http://www.w3.org/2001/XMLSchema#date>' in web
+    )
     # Pasted into a store as is (no parameters left unbound), it gives the thresholds.
     rows = {r["category"].value: r["monthly_threshold"].value for r in kg.store.query(web)}
     assert rows == {"A": "62694", "B": "41796"}
@@ -126,7 +133,10 @@ def test_downloads_csv_and_xlsx_hold_the_rows(client):
 
     ws = load_workbook(io.BytesIO(r.content)).active
     header = [c.value for c in ws[1]]
-    values = {row[header.index("category")]: row[header.index("monthly_threshold")] for row in ws.iter_rows(min_row=2, values_only=True)}
+    values = {
+        row[header.index("category")]: row[header.index("monthly_threshold")]
+        for row in ws.iter_rows(min_row=2, values_only=True)
+    }
     assert values == {"A": 62694, "B": 41796}  # numbers, not text
 
 
@@ -141,6 +151,7 @@ def test_unknown_query_is_404(client):
 
 # ---------------------------------------------------------------- resource pages
 
+
 def test_resource_page_lists_triples_with_labels_in_both_languages(client):
     iri = "https://w3id.org/talentkg/id/document/std-2017"
     r = client.get("/resource?iri=" + quote(iri, safe=""))
@@ -149,7 +160,7 @@ def test_resource_page_lists_triples_with_labels_in_both_languages(client):
     assert "外国人来华工作分类标准（试行）" in text
     assert "Classification Criteria for Foreigners Working in China" in text
     assert "2017-04-01" in text and "xsd:date" in text
-    assert "Referred to by" in text                      # criteria cite it
+    assert "Referred to by" in text  # criteria cite it
     r = client.get("/resource?iri=" + quote(iri, safe="") + "&lang=zh")
     assert "被以下资源引用" in r.text
 
@@ -162,6 +173,7 @@ def test_resource_page_of_an_unknown_iri_says_so(client):
 
 # ---------------------------------------------------------------- assessment
 
+
 def test_mike_is_category_a_with_the_figures_and_the_source(client):
     r = _assess(client, **MIKE)
     assert r.status_code == 200
@@ -169,21 +181,24 @@ def test_mike_is_category_a_with_the_figures_and_the_source(client):
     assert 'class="verdict verdict-A"' in r.text
     assert "Category A — high-end foreign talent" in text
     assert "65000 ≥ 6 × 10449 = 62694" in text or "65,000 vs threshold 62,694 = 6 × 10,449" in text
-    assert "9.平均工资收入不低于本地区上年平均社会工资收入6倍的外国人才。" in text   # the quoted Chinese clause
+    assert "9.平均工资收入不低于本地区上年平均社会工资收入6倍的外国人才。" in text  # the quoted Chinese clause
     assert "外国人来华工作分类标准（试行）" in text or "Classification Criteria for Foreigners" in text
-    assert "2017-04-01" in text                                                   # the document's date
-    assert 'href="/resource?iri=https%3A//w3id.org/talentkg/id/document/std-2017"' in r.text or \
-        'href="/resource?iri=https%3A%2F%2Fw3id.org%2Ftalentkg%2Fid%2Fdocument%2Fstd-2017"' in r.text
+    assert "2017-04-01" in text  # the document's date
+    assert (
+        'href="/resource?iri=https%3A//w3id.org/talentkg/id/document/std-2017"' in r.text
+        or 'href="/resource?iri=https%3A%2F%2Fw3id.org%2Ftalentkg%2Fid%2Fdocument%2Fstd-2017"' in r.text
+    )
     # What is missing is said, not guessed: education was not given.
     assert re.search(r'id="missing".*B-I.*education', text.replace(" ", " "), flags=re.S) or "education" in _text(
-        re.search(r'id="missing">(.*?)</section>', r.text, flags=re.S).group(1))
+        re.search(r'id="missing">(.*?)</section>', r.text, flags=re.S).group(1)
+    )
 
 
 def test_leo_is_b_and_told_the_salary_needed_for_a(client):
     r = _assess(client, **LEO)
     assert 'class="verdict verdict-B"' in r.text
     changes = _text(re.search(r'id="changes">(.*?)</section>', r.text, flags=re.S).group(1))
-    assert "62,694" in changes and "43,000" in changes and "19,694" in changes   # 62,694 − 43,000
+    assert "62,694" in changes and "43,000" in changes and "19,694" in changes  # 62,694 − 43,000
     zh = _assess(client, lang="zh", **LEO)
     changes = _text(re.search(r'id="changes">(.*?)</section>', zh.text, flags=re.S).group(1))
     assert "相差19,694元" in changes
@@ -192,7 +207,7 @@ def test_leo_is_b_and_told_the_salary_needed_for_a(client):
 def test_points_short_is_computed_from_the_minimum_in_the_data(client):
     r = _assess(client, city="Guangzhou", application_date="2023-12-01", points="70")
     changes = _text(re.search(r'id="changes">(.*?)</section>', r.text, flags=re.S).group(1))
-    assert "70 points, 15 short of 85" in changes                                 # A-VI: 85 (seed 004)
+    assert "70 points, 15 short of 85" in changes  # A-VI: 85 (seed 004)
 
 
 def test_bad_profile_value_is_shown_beside_its_field(client):
@@ -204,9 +219,13 @@ def test_bad_profile_value_is_shown_beside_its_field(client):
     r = _assess(client, **{**MIKE, "city": "Atlantis"})
     assert re.search(r'id="field-city">.*?field-error.*?unknown city', r.text, flags=re.S)
     r = _assess(client, **{**MIKE, "points_factors.hsk_level": "12"})
-    assert re.search(r'id="field-points_factors-hsk_level">.*?field-error.*?above the largest possible value', r.text, flags=re.S)
+    assert re.search(
+        r'id="field-points_factors-hsk_level">.*?field-error.*?above the largest possible value', r.text, flags=re.S
+    )
     r = _assess(client, **{**MIKE, "points_factors.age": "200"})  # a fact shared with the routes: reported as `age`
-    assert re.search(r'id="field-points_factors-age">.*?field-error.*?above the largest possible value', r.text, flags=re.S)
+    assert re.search(
+        r'id="field-points_factors-age">.*?field-error.*?above the largest possible value', r.text, flags=re.S
+    )
 
 
 def test_errors_are_the_cli_errors(client):
@@ -221,9 +240,18 @@ def test_errors_are_the_cli_errors(client):
 
 
 def test_transfer_shows_exemptions_and_qualification_evidence(client):
-    r = _assess(client, city="Foshan", application_date="2026-06-01", application_type="transfer", previous_city="Guangzhou",
-                previous_category="A", internal_transfer="true", days_since_internal_move="31", same_position="true",
-                overseas_qualifications="GZ2025-R001")
+    r = _assess(
+        client,
+        city="Foshan",
+        application_date="2026-06-01",
+        application_type="transfer",
+        previous_city="Guangzhou",
+        previous_category="A",
+        internal_transfer="true",
+        days_since_internal_move="31",
+        same_position="true",
+        overseas_qualifications="GZ2025-R001",
+    )
     assert r.status_code == 200
     ex = _text(re.search(r'id="exemptions">(.*?)</section>', r.text, flags=re.S).group(1))
     # Seed 000: degree certificates exempt; criminal record only within 30 days (以内 includes 30; 31 is out).
@@ -248,11 +276,14 @@ def test_printable_view_has_the_answer_and_no_form(client):
 
 # ---------------------------------------------------------------- languages
 
+
 def test_language_switch_and_cookie(client):
     r = client.get("/assess?" + urlencode({"run": "1", "lang": "zh", **MIKE}))
     assert "外国高端人才（A类）" in r.text and "符合的认定条件" in r.text
     assert '<html lang="zh-CN">' in r.text
-    assert 'id="lang-switch"' in r.text and "lang=en" in re.search(r'id="lang-switch"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="lang-switch"', r.text).group(0)
+    assert 'id="lang-switch"' in r.text and "lang=en" in re.search(
+        r'id="lang-switch"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="lang-switch"', r.text
+    ).group(0)
     assert r.cookies.get("lang") == "zh" or "lang=zh" in r.headers.get("set-cookie", "")
     r = client.get("/", cookies={"lang": "zh"})
     assert "查询库" in r.text
@@ -283,6 +314,7 @@ def test_cli_assess_lang_prints_the_explanation(tmp_path):
 
 # ---------------------------------------------------------------- raw SPARQL
 
+
 def test_sparql_endpoint_answers_select_and_ask(client):
     q = "PREFIX tk: <https://w3id.org/talentkg/ontology#> SELECT ?a WHERE { <https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> tk:monthlyAmount ?a }"
     r = client.get("/sparql?" + urlencode({"query": q}))
@@ -295,19 +327,26 @@ def test_sparql_endpoint_answers_select_and_ask(client):
     assert r.text.splitlines() == ["a", "62694"]
     c = "CONSTRUCT WHERE { <https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> <https://w3id.org/talentkg/ontology#monthlyAmount> ?a }"
     r = client.get("/sparql?" + urlencode({"query": c}), headers={"accept": "application/n-triples"})
-    assert r.text.strip() == ('<https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> <https://w3id.org/talentkg/ontology#monthlyAmount> '
-                              '"62694"^^<http://www.w3.org/2001/XMLSchema#decimal> .')
+    assert r.text.strip() == (
+        "<https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> <https://w3id.org/talentkg/ontology#monthlyAmount> "
+        '"62694"^^<http://www.w3.org/2001/XMLSchema#decimal> .'
+    )
 
 
 def test_sparql_endpoint_refuses_updates_and_service(client, kg):
     before = len(kg.store)
-    for body in ({"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"},
-                 {"query": "DELETE WHERE { ?s ?p ?o }"}):
+    for body in (
+        {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"},
+        {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"},
+        {"query": "DELETE WHERE { ?s ?p ?o }"},
+    ):
         r = client.post("/sparql", data=body)
         assert r.status_code == 403 and "read-only" in r.text
     r = client.post("/sparql", content="CLEAR ALL", headers={"content-type": "application/sparql-update"})
     assert r.status_code == 403
-    r = client.get("/sparql?" + urlencode({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}))
+    r = client.get(
+        "/sparql?" + urlencode({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    )
     assert r.status_code == 403 and "SERVICE" in r.text
     r = client.get("/sparql?" + urlencode({"query": "SELEC nothing"}))
     assert r.status_code == 400
@@ -318,8 +357,11 @@ def test_sparql_editor_is_served_locally_with_our_prefixes(client):
     r = client.get("/sparql-editor")
     assert r.status_code == 200
     assert 'src="/static/vendor/yasgui/yasgui.min.js"' in r.text
-    assert "PREFIX tk: \\u003chttps://w3id.org/talentkg/ontology#\\u003e" in r.text or "PREFIX tk: <https://w3id.org/talentkg/ontology#>" in r.text
-    assert not re.search(r'(src|href)="https?://', r.text)        # no CDN
+    assert (
+        "PREFIX tk: \\u003chttps://w3id.org/talentkg/ontology#\\u003e" in r.text
+        or "PREFIX tk: <https://w3id.org/talentkg/ontology#>" in r.text
+    )
+    assert not re.search(r'(src|href)="https?://', r.text)  # no CDN
     assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
 
 
@@ -332,7 +374,11 @@ def test_concurrent_requests_do_not_see_each_other(client):
     """No shared mutable state: parallel assessments (A, B, undetermined) each get their own answer."""
     from concurrent.futures import ThreadPoolExecutor
 
-    cases = [({**MIKE}, "A"), ({**LEO}, "B"), ({"city": "Guangzhou", "application_date": "2023-12-01"}, "undetermined")] * 4
+    cases = [
+        ({**MIKE}, "A"),
+        ({**LEO}, "B"),
+        ({"city": "Guangzhou", "application_date": "2023-12-01"}, "undetermined"),
+    ] * 4
 
     def one(case):
         fields, want = case
@@ -351,14 +397,44 @@ def test_explanation_uses_the_structured_values_of_the_contract():
     from talentkg.web.explain import explain
     from talentkg.web.i18n import Translator
 
-    met = {"criterion": "A-III-9", "category": "A", "outcome": "met", "evaluator": "salary", "code": "salary.met",
-           "values": {"applicant_value": 65000, "threshold": Decimal("62694"), "base": 10449, "multiple": 6, "inclusive": True},
-           "detail": "65000 ≥ 6 × 10449 = 62694", "detail_zh": "月薪65000元，不低于本地区上年度社会平均工资10449元的6倍（62694元）",
-           "label_en": "Average salary not less than 6 times", "label_zh": "平均工资收入不低于本地区上年度社会平均工资收入6倍", "source": {}}
-    short = {"criterion": "A-VI", "category": "A", "outcome": "not_met", "evaluator": "points", "values": {"applicant_value": 70, "threshold": 85},
-             "reason": "70 < 85 points", "reason_zh": "积分70分，低于85分"}
-    result = {"verdict": "B", "category": "B", "reason": "a Category B route is met", "reason_zh": "符合B类认定条件",
-              "routes": [met], "not_met": [short], "undetermined": [], "points": {"total": 70, "complete": True}}
+    met = {
+        "criterion": "A-III-9",
+        "category": "A",
+        "outcome": "met",
+        "evaluator": "salary",
+        "code": "salary.met",
+        "values": {
+            "applicant_value": 65000,
+            "threshold": Decimal("62694"),
+            "base": 10449,
+            "multiple": 6,
+            "inclusive": True,
+        },
+        "detail": "65000 ≥ 6 × 10449 = 62694",
+        "detail_zh": "月薪65000元，不低于本地区上年度社会平均工资10449元的6倍（62694元）",
+        "label_en": "Average salary not less than 6 times",
+        "label_zh": "平均工资收入不低于本地区上年度社会平均工资收入6倍",
+        "source": {},
+    }
+    short = {
+        "criterion": "A-VI",
+        "category": "A",
+        "outcome": "not_met",
+        "evaluator": "points",
+        "values": {"applicant_value": 70, "threshold": 85},
+        "reason": "70 < 85 points",
+        "reason_zh": "积分70分，低于85分",
+    }
+    result = {
+        "verdict": "B",
+        "category": "B",
+        "reason": "a Category B route is met",
+        "reason_zh": "符合B类认定条件",
+        "routes": [met],
+        "not_met": [short],
+        "undetermined": [],
+        "points": {"total": 70, "complete": True},
+    }
     e = explain(result, Translator("en"))
     item = dict(e.groups)["met"][0]
     assert item.formula == "65,000 vs threshold 62,694 = 6 × 10,449"

@@ -5,6 +5,7 @@ downloaded (the driver path is given, SE_OFFLINE is set, background networking i
 Screenshots go to a temporary folder (TALENTKG_SCREENSHOTS=DIR keeps them in DIR).
 Figures from seed 004: Mike (Guangzhou, 2023-12, RMB 65,000) → A, threshold 62,694 = 6 × 10,449.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,19 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions", "--lang=en-US",
-                "--window-size=1280,1000"]
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--lang=en-US",
+    "--window-size=1280,1000",
+]
 
 
 def _free_port() -> int:
@@ -54,8 +65,12 @@ def server():
     last = ""
     for _ in range(3):  # the port may be taken between choosing and binding: try another
         port = _free_port()
-        proc = subprocess.Popen([exe, "workbench", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [exe, "workbench", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90
         try:
@@ -104,7 +119,9 @@ def browser(tmp_path_factory, downloads):
     for f in CHROME_FLAGS:
         opts.add_argument(f)
     opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    opts.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(60)
@@ -224,20 +241,34 @@ def test_sparql_editor_runs_a_query_locally(server, browser, shots):
     browser.get_log("performance")  # start counting requests from here
     browser.get(server + "/sparql-editor?lang=en")
     _wait(browser, ".yasqe .CodeMirror", timeout=60)
-    q = ("PREFIX tk: <https://w3id.org/talentkg/ontology#>\nSELECT ?amount WHERE {\n"
-         "  <https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> tk:monthlyAmount ?amount }")
+    q = (
+        "PREFIX tk: <https://w3id.org/talentkg/ontology#>\nSELECT ?amount WHERE {\n"
+        "  <https://w3id.org/talentkg/id/salary-threshold/gz-2023-A> tk:monthlyAmount ?amount }"
+    )
     browser.execute_script("var t = window.talentkgYasgui.getTab(); t.setQuery(arguments[0]); t.query();", q)
     WebDriverWait(browser, 60).until(lambda d: "62694" in d.find_element(By.CSS_SELECTOR, ".yasr").text)
     browser.save_screenshot(str(shots / "sparql-editor.png"))
     hosts = _requested_hosts(browser)
-    assert hosts <= {"127.0.0.1"}, hosts   # no CDN, no prefix service, no LOV
+    assert hosts <= {"127.0.0.1"}, hosts  # no CDN, no prefix service, no LOV
 
 
 def test_assessment_prints_to_pdf(server, shots, tmp_path):
-    url = server + "/assess?run=1&view=print&city=Guangzhou&application_date=2023-12-01&monthly_salary_rmb=65000&lang=zh"
+    url = (
+        server + "/assess?run=1&view=print&city=Guangzhou&application_date=2023-12-01&monthly_salary_rmb=65000&lang=zh"
+    )
     pdf = tmp_path / "assessment.pdf"
-    r = subprocess.run([CHROMIUM, *[f for f in CHROME_FLAGS if not f.startswith("--window-size")], f"--user-data-dir={tmp_path / 'profile'}",
-                        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url], capture_output=True, timeout=120)
+    r = subprocess.run(
+        [
+            CHROMIUM,
+            *[f for f in CHROME_FLAGS if not f.startswith("--window-size")],
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            url,
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert pdf.exists(), r.stderr.decode(errors="replace")[-500:]
     body = pdf.read_bytes()
     assert body.startswith(b"%PDF-") and len(body) > 20_000

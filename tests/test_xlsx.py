@@ -1,4 +1,5 @@
 """talentkg.xlsx: typed cells, frozen header, widths, several sheets, streaming, atomic write."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,14 @@ def test_typed_cells_header_and_widths(tmp_path):
     out = tmp_path / "r.xlsx"
     rows = [
         {"id": "p1", "salary": 65000, "rate": Decimal("1.5"), "since": dt.date(2023, 7, 13), "ok": True, "note": None},
-        {"id": "p2", "salary": Decimal("60000"), "rate": float("nan"), "since": "2024-07-12", "ok": False, "note": "=1+1"},
+        {
+            "id": "p2",
+            "salary": Decimal("60000"),
+            "rate": float("nan"),
+            "since": "2024-07-12",
+            "ok": False,
+            "note": "=1+1",
+        },
     ]
     counts = write_xlsx(out, ["id", "salary", "rate", "since", "ok", "note"], rows, kinds={"since": "date"})
     assert counts == {"results": 2}

@@ -1,4 +1,5 @@
 """The analyst workbench (``talentkg workbench``): a local, read-only web app over the knowledge graph."""
+
 from __future__ import annotations
 
 

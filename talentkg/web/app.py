@@ -11,6 +11,7 @@ Pages (all GET, so every answer has a bookmarkable address; nothing is written):
   /sparql                a read-only SPARQL 1.1 protocol endpoint (no UPDATE, no SERVICE, time-limited)
 The language is ``?lang=en|zh`` (remembered in a cookie).
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,21 +44,38 @@ LABEL_PREDICATES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", 
 # Profile fields of the assessment form, in order; (name, kind). Kinds: text, jurisdiction, date,
 # number, integer, choice:<source>, tristate, list:<source>. Validation is profile.py's, not ours.
 PROFILE_FORM = [
-    ("city", "jurisdiction"), ("application_date", "date"), ("application_type", "choice:application_type"),
-    ("monthly_salary_rmb", "number"), ("education", "choice:education"), ("related_experience_years", "number"),
-    ("age", "integer"), ("points", "number"), ("awards", "list:awards"), ("overseas_qualifications", "text"),
-    ("language_teacher", "tristate"), ("teaching_certificate", "tristate"), ("education_degree", "tristate"),
+    ("city", "jurisdiction"),
+    ("application_date", "date"),
+    ("application_type", "choice:application_type"),
+    ("monthly_salary_rmb", "number"),
+    ("education", "choice:education"),
+    ("related_experience_years", "number"),
+    ("age", "integer"),
+    ("points", "number"),
+    ("awards", "list:awards"),
+    ("overseas_qualifications", "text"),
+    ("language_teacher", "tristate"),
+    ("teaching_certificate", "tristate"),
+    ("education_degree", "tristate"),
 ]
 TRANSFER_FORM = [
-    ("previous_city", "jurisdiction"), ("previous_category", "choice:category"), ("internal_transfer", "tristate"),
-    ("days_since_internal_move", "integer"), ("same_position", "tristate"),
+    ("previous_city", "jurisdiction"),
+    ("previous_category", "choice:category"),
+    ("internal_transfer", "tristate"),
+    ("days_since_internal_move", "integer"),
+    ("same_position", "tristate"),
 ]
 FACTOR_FORM = [
-    ("points_factors.annual_salary_rmb", "number"), ("points_factors.education", "choice:factor_education"),
-    ("points_factors.related_experience_years", "number"), ("points_factors.months_in_china_per_year", "number"),
-    ("points_factors.hsk_level", "integer"), ("points_factors.age", "integer"),
-    ("points_factors.former_chinese_national", "tristate"), ("points_factors.chinese_taught_degree", "tristate"),
-    ("points_factors.work_region", "choice:work_region"), ("points_factors.extras", "list:extras"),
+    ("points_factors.annual_salary_rmb", "number"),
+    ("points_factors.education", "choice:factor_education"),
+    ("points_factors.related_experience_years", "number"),
+    ("points_factors.months_in_china_per_year", "number"),
+    ("points_factors.hsk_level", "integer"),
+    ("points_factors.age", "integer"),
+    ("points_factors.former_chinese_national", "tristate"),
+    ("points_factors.chinese_taught_degree", "tristate"),
+    ("points_factors.work_region", "choice:work_region"),
+    ("points_factors.extras", "list:extras"),
     ("points_factors.local_bonus", "number"),
 ]
 ALL_FIELDS = PROFILE_FORM + TRANSFER_FORM + FACTOR_FORM
@@ -99,8 +117,9 @@ class Workbench:
         """(bound text, variables, rows of terms, truncated, ms) — the CLI's binding and execution."""
         text = self.kg.bound_text(name, given)
         t0 = time.perf_counter()
-        variables, rows, truncated = wstore.run_limited(self.kg.store, text, lambda r: wstore.collect(r, self.timeout),
-                                                        where=name, timeout_s=self.timeout)
+        variables, rows, truncated = wstore.run_limited(
+            self.kg.store, text, lambda r: wstore.collect(r, self.timeout), where=name, timeout_s=self.timeout
+        )
         return text, variables, rows, truncated, (time.perf_counter() - t0) * 1000
 
     def assess(self, profile: dict) -> dict:
@@ -132,6 +151,7 @@ class Workbench:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang") or request.cookies.get("lang") or "en"
@@ -194,14 +214,19 @@ def _field_of_error(e: ParameterError) -> str:
 
 # ---------------------------------------------------------------- the app
 
+
 def create_app(kg=None, graph: str | Path | None = None, timeout: float | None = None) -> Starlette:
     if kg is None:
         from talentkg.kg import KnowledgeGraph
 
         kg = KnowledgeGraph.load(graph)
     wb = Workbench(kg, timeout=timeout)
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["num"] = fmt_number
     env.globals["compact"] = compact
 
@@ -209,8 +234,14 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
         lang = _lang(request)
         t = Translator(lang)
         html = env.get_template(template).render(
-            t=t, lang=lang, request=request, wb=wb, data_version=kg.data_version,
-            switch_url=_url_with(request, lang=t.other), **ctx)
+            t=t,
+            lang=lang,
+            request=request,
+            wb=wb,
+            data_version=kg.data_version,
+            switch_url=_url_with(request, lang=t.other),
+            **ctx,
+        )
         resp = HTMLResponse(html, status_code=status)
         if request.query_params.get("lang") in LANGS:
             resp.set_cookie("lang", lang, samesite="lax", httponly=True)
@@ -240,9 +271,17 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
                 for i, v in enumerate(variables):
                     types[v] = next((c[i].datatype for c in cells if c[i].datatype), "")
                 qs = urlencode(given)
-                ctx["result"] = {"variables": variables, "rows": cells, "truncated": truncated, "ms": ms, "types": types,
-                                 "csv": f"/query/{q.name}/csv?{qs}", "xlsx": f"/query/{q.name}/xlsx?{qs}",
-                                 "sparql": f"/query/{q.name}/sparql?{qs}", "max_rows": wstore.MAX_ROWS}
+                ctx["result"] = {
+                    "variables": variables,
+                    "rows": cells,
+                    "truncated": truncated,
+                    "ms": ms,
+                    "types": types,
+                    "csv": f"/query/{q.name}/csv?{qs}",
+                    "xlsx": f"/query/{q.name}/xlsx?{qs}",
+                    "sparql": f"/query/{q.name}/sparql?{qs}",
+                    "max_rows": wstore.MAX_ROWS,
+                }
             except ParameterError as e:
                 ctx["errors"][e.field] = str(e).split(": ", 1)[-1]
             except TalentKGError as e:
@@ -271,36 +310,70 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
             if kind == "csv":
                 body, media = _csv_bytes(variables, rows), "text/csv; charset=utf-8"
             else:
-                body, media = _xlsx_bytes(variables, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{q.name}.{kind}"'})
+                body, media = (
+                    _xlsx_bytes(variables, rows),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            return Response(
+                body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{q.name}.{kind}"'}
+            )
+
         return handler
 
     def resource(request: Request):
         iri = request.query_params.get("iri", "").strip()
         if not iri.startswith(("http://", "https://", "urn:")):
-            return page(request, "error.html", status=400, message="iri: give the full IRI of a resource, e.g. https://w3id.org/talentkg/id/document/std-2017")
+            return page(
+                request,
+                "error.html",
+                status=400,
+                message="iri: give the full IRI of a resource, e.g. https://w3id.org/talentkg/id/document/std-2017",
+            )
         node = ox.NamedNode(iri)
         st = kg.store
-        out = sorted(((q.predicate, q.object) for q in st.quads_for_pattern(node, None, None, ox.DefaultGraph())), key=lambda po: (str(po[0]), str(po[1])))
-        inc = sorted(((q.subject, q.predicate) for q in st.quads_for_pattern(None, None, node, ox.DefaultGraph())), key=lambda sp: (str(sp[1]), str(sp[0])))[:500]
+        out = sorted(
+            ((q.predicate, q.object) for q in st.quads_for_pattern(node, None, None, ox.DefaultGraph())),
+            key=lambda po: (str(po[0]), str(po[1])),
+        )
+        inc = sorted(
+            ((q.subject, q.predicate) for q in st.quads_for_pattern(None, None, node, ox.DefaultGraph())),
+            key=lambda sp: (str(sp[1]), str(sp[0])),
+        )[:500]
         iris = {iri} | {p.value for p, _ in out} | {o.value for _, o in out if isinstance(o, ox.NamedNode)}
         iris |= {s.value for s, _ in inc if isinstance(s, ox.NamedNode)} | {p.value for _, p in inc}
         labels = wb.labels(sorted(iris))
         status = 200 if out or inc else 404
-        return page(request, "resource.html", status=status, iri=iri, short=compact(iri), labels=labels,
-                    out=[(cell(p), cell(o)) for p, o in out], inc=[(cell(s), cell(p)) for s, p in inc])
+        return page(
+            request,
+            "resource.html",
+            status=status,
+            iri=iri,
+            short=compact(iri),
+            labels=labels,
+            out=[(cell(p), cell(o)) for p, o in out],
+            inc=[(cell(s), cell(p)) for s, p in inc],
+        )
 
     def assess_page(request: Request):
         lang = _lang(request)
         t = Translator(lang)
         profile = _form_profile(request)
-        ctx: dict = {"profile": profile, "errors": {}, "e": None, "form": (PROFILE_FORM, TRANSFER_FORM, FACTOR_FORM),
-                     "qp": request.query_params, "print_view": request.query_params.get("view") == "print", "result_json": None}
+        ctx: dict = {
+            "profile": profile,
+            "errors": {},
+            "e": None,
+            "form": (PROFILE_FORM, TRANSFER_FORM, FACTOR_FORM),
+            "qp": request.query_params,
+            "print_view": request.query_params.get("view") == "print",
+            "result_json": None,
+        }
         if request.query_params.get("run"):
             try:
                 result = wb.assess(profile)
                 thresholds = wb.thresholds(str(profile.get("city")), str(profile.get("application_date")))
-                ctx["e"] = explain(result, t, docs=wb.docs, thresholds=thresholds, points_minimums=wb.points_minimums, profile=profile)
+                ctx["e"] = explain(
+                    result, t, docs=wb.docs, thresholds=thresholds, points_minimums=wb.points_minimums, profile=profile
+                )
                 ctx["print_url"] = _url_with(request, view="print")
                 ctx["form_url"] = _url_with(request, view=None)
             except ParameterError as err:
@@ -313,9 +386,14 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
         return page(request, "assess.html", status=400 if ctx["errors"] else 200, **ctx)
 
     def editor(request: Request):
-        return page(request, "sparql.html", prefixes=wb.prefix_block,
-                    example=wb.prefix_block + "\nSELECT ?standard ?city ?amount ?valid_from WHERE {\n  ?standard a tk:SalaryStandard ;\n"
-                    "    tk:jurisdiction ?city ;\n    tk:monthlyAmount ?amount ;\n    tk:validFrom ?valid_from .\n} ORDER BY ?city ?valid_from\nLIMIT 100\n")
+        return page(
+            request,
+            "sparql.html",
+            prefixes=wb.prefix_block,
+            example=wb.prefix_block
+            + "\nSELECT ?standard ?city ?amount ?valid_from WHERE {\n  ?standard a tk:SalaryStandard ;\n"
+            "    tk:jurisdiction ?city ;\n    tk:monthlyAmount ?amount ;\n    tk:validFrom ?valid_from .\n} ORDER BY ?city ?valid_from\nLIMIT 100\n",
+        )
 
     async def sparql_endpoint(request: Request):
         if request.method == "POST":
@@ -416,7 +494,9 @@ def _select_json(variables: list[str], rows: list[list]) -> bytes:
         return d
 
     bindings = [{v: term(x) for v, x in zip(variables, r) if x is not None} for r in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def serve(port: int = 8765, host: str = "127.0.0.1", graph: str | None = None) -> None:

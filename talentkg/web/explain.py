@@ -9,6 +9,7 @@ applicant's figure with the threshold the engine or the library reports.
 
 Used by the workbench's assessment page and by ``talentkg assess --lang``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,10 +43,10 @@ class Item:
     outcome: str
     label: str
     label_other: str
-    text: str            # detail (met) or reason (not met / undetermined), page language
+    text: str  # detail (met) or reason (not met / undetermined), page language
     text_other: str
-    figures: list[tuple[str, str]] = field(default_factory=list)   # (label, value) from `values`
-    formula: str = ""    # e.g. "65,000 vs threshold 62,694 = 6 × 10,449"
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value) from `values`
+    formula: str = ""  # e.g. "65,000 vs threshold 62,694 = 6 × 10,449"
     source: dict = field(default_factory=dict)
     based_on: dict = field(default_factory=dict)
     code: str = ""
@@ -88,14 +89,25 @@ def _item(o: dict, outcome: str, t: Translator, docs: dict[str, dict]) -> Item:
     text, other = (zh or en, en) if t.lang == "zh" else (en, zh)
     values = o.get("values") or {}
     figures = []
-    for key in ("applicant_value", "threshold", "base", "multiple", "comparison", "standard", "valid_from", "condition"):
+    for key in (
+        "applicant_value",
+        "threshold",
+        "base",
+        "multiple",
+        "comparison",
+        "standard",
+        "valid_from",
+        "condition",
+    ):
         if key in values and values[key] not in (None, ""):
             v = values[key]
             shown = fmt_number(v) if isinstance(v, (int, Decimal)) or (isinstance(v, str) and _is_number(v)) else str(v)
             figures.append((t("value." + key), shown))
     formula = ""
     if "applicant_value" in values and "threshold" in values:
-        formula = t("formula.vs", value=fmt_number(values["applicant_value"]), threshold=fmt_number(values["threshold"]))
+        formula = t(
+            "formula.vs", value=fmt_number(values["applicant_value"]), threshold=fmt_number(values["threshold"])
+        )
         if "multiple" in values and "base" in values:
             formula += f" = {fmt_number(values['multiple'])} × {fmt_number(values['base'])}"
     src = dict(o.get("source") or {})
@@ -103,10 +115,20 @@ def _item(o: dict, outcome: str, t: Translator, docs: dict[str, dict]) -> Item:
     if doc:
         src["document_title"] = t.pick(doc.get("title_en"), doc.get("title_zh")) or src.get("title")
         src["date"] = doc.get("date", "")
-    return Item(criterion=o.get("criterion") or "", category=o.get("category"), outcome=outcome,
-                label=t.pick(o.get("label_en"), o.get("label_zh")), label_other=o.get("label_zh" if t.lang == "en" else "label_en") or "",
-                text=text, text_other=other if other != text else "", figures=figures, formula=formula,
-                source=src, based_on=dict(o.get("based_on") or {}), code=o.get("code") or o.get("reason_code") or "")
+    return Item(
+        criterion=o.get("criterion") or "",
+        category=o.get("category"),
+        outcome=outcome,
+        label=t.pick(o.get("label_en"), o.get("label_zh")),
+        label_other=o.get("label_zh" if t.lang == "en" else "label_en") or "",
+        text=text,
+        text_other=other if other != text else "",
+        figures=figures,
+        formula=formula,
+        source=src,
+        based_on=dict(o.get("based_on") or {}),
+        code=o.get("code") or o.get("reason_code") or "",
+    )
 
 
 def _is_number(s: str) -> bool:
@@ -117,9 +139,15 @@ def _is_number(s: str) -> bool:
         return False
 
 
-def explain(result: dict, t: Translator, *, docs: dict[str, dict] | None = None,
-            thresholds: list[dict] | None = None, points_minimums: dict[str, int] | None = None,
-            profile: dict | None = None) -> Explained:
+def explain(
+    result: dict,
+    t: Translator,
+    *,
+    docs: dict[str, dict] | None = None,
+    thresholds: list[dict] | None = None,
+    points_minimums: dict[str, int] | None = None,
+    profile: dict | None = None,
+) -> Explained:
     """The reader's view of one ``assess`` result.
 
     ``docs``: document IRI → {title_en, title_zh, date}; ``thresholds``: the rows of the
@@ -137,12 +165,22 @@ def explain(result: dict, t: Translator, *, docs: dict[str, dict] | None = None,
     reason_other = (reason_en if t.lang == "zh" else reason_zh) or ""
     changes = _changes(result, t, thresholds or [], points_minimums or {}, profile or {})
     return Explained(
-        lang=t.lang, verdict=result.get("verdict") or "undetermined", category=result.get("category"),
-        reason=reason, reason_other=reason_other if reason_other != reason else "",
-        groups=groups, missing=undetermined, changes=changes, points=result.get("points"),
-        recognition=result.get("recognition") or [], exemptions=result.get("document_exemptions") or [],
-        qualifications=result.get("qualifications") or [], as_of=result.get("as_of") or "",
-        data_version=result.get("data_version") or "", profile_id=str(result.get("id") or ""))
+        lang=t.lang,
+        verdict=result.get("verdict") or "undetermined",
+        category=result.get("category"),
+        reason=reason,
+        reason_other=reason_other if reason_other != reason else "",
+        groups=groups,
+        missing=undetermined,
+        changes=changes,
+        points=result.get("points"),
+        recognition=result.get("recognition") or [],
+        exemptions=result.get("document_exemptions") or [],
+        qualifications=result.get("qualifications") or [],
+        as_of=result.get("as_of") or "",
+        data_version=result.get("data_version") or "",
+        profile_id=str(result.get("id") or ""),
+    )
 
 
 def _better(category: str, verdict: str | None) -> bool:
@@ -150,7 +188,9 @@ def _better(category: str, verdict: str | None) -> bool:
     return CATEGORY_ORDER.get(category, 9) < CATEGORY_ORDER.get(verdict or "", 9)
 
 
-def _changes(result: dict, t: Translator, thresholds: list[dict], minimums: dict[str, int], profile: dict) -> list[Change]:
+def _changes(
+    result: dict, t: Translator, thresholds: list[dict], minimums: dict[str, int], profile: dict
+) -> list[Change]:
     """What would change the answer: salary needed for a better category, points short."""
     verdict = result.get("category")
     out: list[Change] = []
@@ -159,9 +199,18 @@ def _changes(result: dict, t: Translator, thresholds: list[dict], minimums: dict
     # Salary: the engine's own figures first (values.threshold of a salary outcome) …
     for o in (result.get("not_met") or []) + (result.get("undetermined") or []):
         v = o.get("values") or {}
-        if o.get("evaluator") == "salary" and "threshold" in v and o.get("category") and _better(o["category"], verdict):
+        if (
+            o.get("evaluator") == "salary"
+            and "threshold" in v
+            and o.get("category")
+            and _better(o["category"], verdict)
+        ):
             seen.add(o["category"])
-            out.append(_salary_change(t, o["category"], v["threshold"], v.get("applicant_value", salary), o.get("criterion") or ""))
+            out.append(
+                _salary_change(
+                    t, o["category"], v["threshold"], v.get("applicant_value", salary), o.get("criterion") or ""
+                )
+            )
     # … else the library's thresholds for that city and date (the same query `talentkg query salary_threshold` runs).
     for row in sorted(thresholds, key=lambda r: CATEGORY_ORDER.get(r.get("category") or "", 9)):
         cat = row.get("category")
@@ -186,8 +235,18 @@ def _changes(result: dict, t: Translator, thresholds: list[dict], minimums: dict
             short = Decimal(str(minimum)) - Decimal(str(total))
             if short > 0:
                 key = "change.points_short_incomplete" if pts.get("complete") is False else "change.points_short"
-                out.append(Change(t(key, short=fmt_number(short), total=fmt_number(total), minimum=fmt_number(minimum),
-                                    category=o["category"], criterion=o.get("criterion") or "")))
+                out.append(
+                    Change(
+                        t(
+                            key,
+                            short=fmt_number(short),
+                            total=fmt_number(total),
+                            minimum=fmt_number(minimum),
+                            category=o["category"],
+                            criterion=o.get("criterion") or "",
+                        )
+                    )
+                )
     return out
 
 
@@ -196,15 +255,32 @@ def _salary_change(t: Translator, category: str, threshold, salary, criterion: s
         return Change(t("change.salary_needed", category=category, threshold=fmt_number(threshold)), source)
     gap = Decimal(str(threshold)) - Decimal(str(salary))
     if gap <= 0:
-        return Change(t("change.salary_reached", category=category, threshold=fmt_number(threshold), salary=fmt_number(salary)), source)
-    return Change(t("change.salary_short", category=category, threshold=fmt_number(threshold), salary=fmt_number(salary),
-                    gap=fmt_number(gap)), source)
+        return Change(
+            t("change.salary_reached", category=category, threshold=fmt_number(threshold), salary=fmt_number(salary)),
+            source,
+        )
+    return Change(
+        t(
+            "change.salary_short",
+            category=category,
+            threshold=fmt_number(threshold),
+            salary=fmt_number(salary),
+            gap=fmt_number(gap),
+        ),
+        source,
+    )
 
 
 # ---------------------------------------------------------------- plain text (``assess --lang``)
 
+
 def to_text(e: Explained, t: Translator) -> str:
-    lines = [f"{t('verdict')}: {t('verdict.' + e.verdict)}", f"  {e.reason}", f"{t('as_of')}: {e.as_of}    {t('data_version')}: {e.data_version}", ""]
+    lines = [
+        f"{t('verdict')}: {t('verdict.' + e.verdict)}",
+        f"  {e.reason}",
+        f"{t('as_of')}: {e.as_of}    {t('data_version')}: {e.data_version}",
+        "",
+    ]
     for outcome, items in e.groups:
         if not items:
             continue
@@ -217,7 +293,9 @@ def to_text(e: Explained, t: Translator) -> str:
                 lines.append(f"      {i.formula}")
             src = i.source
             if src.get("quote"):
-                lines.append(f"      {t('source')}: {src.get('document_title') or src.get('title') or ''} {src.get('clause') or ''} {src.get('date') or ''}".rstrip())
+                lines.append(
+                    f"      {t('source')}: {src.get('document_title') or src.get('title') or ''} {src.get('clause') or ''} {src.get('date') or ''}".rstrip()
+                )
                 lines.append(f"      「{src['quote']}」 {src.get('url') or ''}".rstrip())
         lines.append("")
     if e.changes:
@@ -225,19 +303,26 @@ def to_text(e: Explained, t: Translator) -> str:
         lines += [f"  - {c.text}" for c in e.changes]
         lines.append("")
     if e.points:
-        lines.append(f"{t('points')}: {fmt_number(e.points.get('total'))}" + ("" if e.points.get("complete") is not False else f" ({t('points.incomplete')})"))
+        lines.append(
+            f"{t('points')}: {fmt_number(e.points.get('total'))}"
+            + ("" if e.points.get("complete") is not False else f" ({t('points.incomplete')})")
+        )
         for k, v in sorted((e.points.get("factors") or {}).items()):
             lines.append(f"  {k}: {fmt_number(v)}")
         lines.append("")
     if e.exemptions:
         lines.append(t("document_exemptions"))
         for x in e.exemptions:
-            lines.append(f"  {x.get('document_type')}: {t('exemption.' + str(x.get('status')))} — {t.pick(x.get('reason'), x.get('reason_zh'))}")
+            lines.append(
+                f"  {x.get('document_type')}: {t('exemption.' + str(x.get('status')))} — {t.pick(x.get('reason'), x.get('reason_zh'))}"
+            )
         lines.append("")
     if e.qualifications:
         lines.append(t("qualifications"))
         for q in e.qualifications:
-            lines.append(f"  {q.get('id')} {t.pick(q.get('name_en'), q.get('name_zh'))}: {t.pick(q.get('title_level'), q.get('title_level_zh'))} ({t('evidence')}: {q.get('evidence')})")
+            lines.append(
+                f"  {q.get('id')} {t.pick(q.get('name_en'), q.get('name_zh'))}: {t.pick(q.get('title_level'), q.get('title_level_zh'))} ({t('evidence')}: {q.get('evidence')})"
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -249,9 +334,21 @@ def explain_for_cli(kg, result: dict, profile: dict, lang: str) -> str:
     t = Translator(lang)
     thresholds = []
     try:
-        thresholds = rows_to_dicts(kg.store.query(kg.bound_text("salary_threshold", {"city": profile.get("city"), "date": profile.get("application_date")})))
+        thresholds = rows_to_dicts(
+            kg.store.query(
+                kg.bound_text(
+                    "salary_threshold", {"city": profile.get("city"), "date": profile.get("application_date")}
+                )
+            )
+        )
     except Exception:  # noqa: BLE001 - the explanation is still given without the "what would change" salary lines
         thresholds = []
-    e = explain(result, t, docs=wstore.document_info(kg.store), thresholds=thresholds,
-                points_minimums=wstore.points_minimums(kg.store), profile=profile)
+    e = explain(
+        result,
+        t,
+        docs=wstore.document_info(kg.store),
+        thresholds=thresholds,
+        points_minimums=wstore.points_minimums(kg.store),
+        profile=profile,
+    )
     return to_text(e, t)

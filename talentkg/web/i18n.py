@@ -3,6 +3,7 @@
 Assessment reasons and details come from the engine (``detail`` / ``detail_zh``, rendered from
 ``data/messages.csv``); this table holds only the page's labels, headings and buttons.
 """
+
 from __future__ import annotations
 
 import csv

@@ -5,6 +5,7 @@ afterwards; a request never changes it. Library queries run on the shared store 
 write); an assessment runs in a scratch store of its own (``kg.assess``: the applicants graph is
 never written into the shared store), so no request sees another's data.
 """
+
 from __future__ import annotations
 
 import threading
@@ -16,8 +17,8 @@ import pyoxigraph as ox
 from talentkg.errors import TalentKGError
 from talentkg.namespaces import PREFIXES
 
-QUERY_TIMEOUT_S = 30.0   # the CLI's default
-MAX_ROWS = 10_000        # rows shown or downloaded per query
+QUERY_TIMEOUT_S = 30.0  # the CLI's default
+MAX_ROWS = 10_000  # rows shown or downloaded per query
 
 PRE = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
 
@@ -42,34 +43,52 @@ def _select(store: ox.Store, text: str):
 
 
 def jurisdictions(store: ox.Store) -> list[Choice]:
-    rows = _select(store, """SELECT ?code (SAMPLE(?en) AS ?l_en) (SAMPLE(?zh) AS ?l_zh) WHERE {
+    rows = _select(
+        store,
+        """SELECT ?code (SAMPLE(?en) AS ?l_en) (SAMPLE(?zh) AS ?l_zh) WHERE {
         ?j tk:divisionCode ?code .
         OPTIONAL { ?j rdfs:label ?en FILTER(LANG(?en) = "en") }
-        OPTIONAL { ?j rdfs:label ?zh FILTER(LANG(?zh) = "zh") } } GROUP BY ?code ORDER BY ?code""")
-    return [Choice(r["code"].value, r["l_en"].value if r["l_en"] else "", r["l_zh"].value if r["l_zh"] else "") for r in rows]
+        OPTIONAL { ?j rdfs:label ?zh FILTER(LANG(?zh) = "zh") } } GROUP BY ?code ORDER BY ?code""",
+    )
+    return [
+        Choice(r["code"].value, r["l_en"].value if r["l_en"] else "", r["l_zh"].value if r["l_zh"] else "")
+        for r in rows
+    ]
 
 
 def notation_choices(store: ox.Store, cls: str) -> list[Choice]:
-    rows = _select(store, f"""SELECT ?n (SAMPLE(?en) AS ?l_en) (SAMPLE(?zh) AS ?l_zh) WHERE {{
+    rows = _select(
+        store,
+        f"""SELECT ?n (SAMPLE(?en) AS ?l_en) (SAMPLE(?zh) AS ?l_zh) WHERE {{
         ?c a <{cls}> ; skos:notation ?n .
         OPTIONAL {{ ?c rdfs:label|skos:prefLabel ?en FILTER(LANG(?en) = "en") }}
-        OPTIONAL {{ ?c rdfs:label|skos:prefLabel ?zh FILTER(LANG(?zh) = "zh") }} }} GROUP BY ?n ORDER BY ?n""")
-    return [Choice(r["n"].value, r["l_en"].value if r["l_en"] else r["n"].value, r["l_zh"].value if r["l_zh"] else "") for r in rows]
+        OPTIONAL {{ ?c rdfs:label|skos:prefLabel ?zh FILTER(LANG(?zh) = "zh") }} }} GROUP BY ?n ORDER BY ?n""",
+    )
+    return [
+        Choice(r["n"].value, r["l_en"].value if r["l_en"] else r["n"].value, r["l_zh"].value if r["l_zh"] else "")
+        for r in rows
+    ]
 
 
 def document_info(store: ox.Store) -> dict[str, dict]:
     """Document IRI → titles (en, zh) and its date (in force from, or issued)."""
-    rows = _select(store, """SELECT ?d (SAMPLE(?en) AS ?t_en) (SAMPLE(?zh) AS ?t_zh) (SAMPLE(?from) AS ?f) (SAMPLE(?iss) AS ?i) WHERE {
+    rows = _select(
+        store,
+        """SELECT ?d (SAMPLE(?en) AS ?t_en) (SAMPLE(?zh) AS ?t_zh) (SAMPLE(?from) AS ?f) (SAMPLE(?iss) AS ?i) WHERE {
         ?d a tk:PolicyDocument .
         OPTIONAL { ?d dcterms:title ?en FILTER(LANG(?en) = "en") }
         OPTIONAL { ?d dcterms:title ?zh FILTER(LANG(?zh) = "zh") }
         OPTIONAL { ?d tk:effectiveFrom ?from }
-        OPTIONAL { ?d dcterms:issued ?iss } } GROUP BY ?d""")
+        OPTIONAL { ?d dcterms:issued ?iss } } GROUP BY ?d""",
+    )
     out = {}
     for r in rows:
         date = r["f"] or r["i"]
-        out[r["d"].value] = {"title_en": r["t_en"].value if r["t_en"] else "", "title_zh": r["t_zh"].value if r["t_zh"] else "",
-                             "date": date.value if date else ""}
+        out[r["d"].value] = {
+            "title_en": r["t_en"].value if r["t_en"] else "",
+            "title_zh": r["t_zh"].value if r["t_zh"] else "",
+            "date": date.value if date else "",
+        }
     return out
 
 
@@ -102,7 +121,9 @@ def collect(solutions, timeout_s: float = QUERY_TIMEOUT_S, max_rows: int = MAX_R
             truncated = True
             break
         if time.monotonic() > deadline:
-            raise QueryTimeout(f"query: stopped after {timeout_s:g} s (the time limit); narrow it with parameters or a LIMIT")
+            raise QueryTimeout(
+                f"query: stopped after {timeout_s:g} s (the time limit); narrow it with parameters or a LIMIT"
+            )
     return variables, rows, truncated
 
 
@@ -120,7 +141,9 @@ def run_with_deadline(fn, timeout_s: float = QUERY_TIMEOUT_S):
     th.start()
     th.join(timeout_s)
     if th.is_alive():
-        raise QueryTimeout(f"query: stopped waiting after {timeout_s:g} s (the time limit); narrow it with parameters or a LIMIT")
+        raise QueryTimeout(
+            f"query: stopped waiting after {timeout_s:g} s (the time limit); narrow it with parameters or a LIMIT"
+        )
     if "error" in box:
         raise box["error"]
     return box.get("value")
@@ -137,9 +160,13 @@ def check_raw_query(text: str) -> str:
             parseUpdate(text)
         except Exception:
             raise RawQueryRefused(f"query: not valid SPARQL 1.1: {str(qe).splitlines()[0][:200]}") from None
-        raise RawQueryRefused("query: updates are refused — the workbench is read-only (SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
+        raise RawQueryRefused(
+            "query: updates are refused — the workbench is read-only (SELECT, ASK, CONSTRUCT or DESCRIBE)"
+        ) from None
     if _has_service(tree):
-        raise RawQueryRefused("query: SERVICE is refused — the workbench makes no outbound requests; query the local graph only")
+        raise RawQueryRefused(
+            "query: SERVICE is refused — the workbench makes no outbound requests; query the local graph only"
+        )
     return tree[1].name  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
 
 

@@ -1,4 +1,5 @@
 """RDF terms as the workbench shows them: prefixed names, typed values, links to resource pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +10,10 @@ import pyoxigraph as ox
 from talentkg.namespaces import PREFIXES, TKD
 
 XSD = PREFIXES["xsd"]
-NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    XSD + t
+    for t in ("integer", "int", "long", "short", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger")
+}
 # Longest namespace first, so tkd: wins over a shorter prefix of the same IRI.
 _NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
@@ -18,7 +22,7 @@ def compact(iri: str) -> str:
     """``https://w3id.org/talentkg/id/document/std-2017`` → ``tkd:document/std-2017``."""
     for prefix, ns in _NAMESPACES:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -28,12 +32,12 @@ def resource_href(iri: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    kind: str            # iri | literal | bnode | empty
-    text: str            # what the table shows
-    value: str = ""      # the full IRI or the lexical form
-    datatype: str = ""   # prefixed datatype of a literal (xsd:date …)
+    kind: str  # iri | literal | bnode | empty
+    text: str  # what the table shows
+    value: str = ""  # the full IRI or the lexical form
+    datatype: str = ""  # prefixed datatype of a literal (xsd:date …)
     lang: str = ""
-    href: str = ""       # a resource page (our IRIs) or the external address (other IRIs)
+    href: str = ""  # a resource page (our IRIs) or the external address (other IRIs)
     numeric: bool = False
 
     @property
@@ -56,8 +60,14 @@ def cell(term) -> Cell:
             return Cell("literal", term.value, term.value, datatype="rdf:langString", lang=term.language)
         href = term.value if dt == XSD + "anyURI" and term.value.startswith(("http://", "https://")) else ""
         short = compact(dt) if dt else ""
-        return Cell("literal", term.value, term.value, datatype="" if short == "xsd:string" else short,
-                    href=href, numeric=dt in NUMERIC)
+        return Cell(
+            "literal",
+            term.value,
+            term.value,
+            datatype="" if short == "xsd:string" else short,
+            href=href,
+            numeric=dt in NUMERIC,
+        )
     return Cell("literal", str(term), str(term))
 
 
