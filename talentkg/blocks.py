@@ -37,6 +37,17 @@ def _sparql_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+XSD_STRING = "<http://www.w3.org/2001/XMLSchema#string>"
+
+
+def _text_literal(s: str) -> str:
+    """A literal for a sentence part. Non-ASCII text goes through STRDT(…, xsd:string) — the same
+    term in SPARQL 1.1 — because Virtuoso 7 CONCATs a bare non-ASCII query literal with a stored
+    value as mojibake (its wide/narrow string split); STRDT gives it the stored values' encoding."""
+    lit = _sparql_string(s)
+    return lit if s.isascii() else f"STRDT({lit}, {XSD_STRING})"
+
+
 def message_text(args: dict[str, str]) -> list[str]:
     """``#> block messages codes=salary. code=?reason_code out=?reason lang=en``: one BIND that renders
     the data/messages.csv templates whose code starts with ``codes`` — generated, so a single SELECT
@@ -52,7 +63,7 @@ def message_text(args: dict[str, str]) -> list[str]:
         parts, text = [], t[lang] or t["en"]
         for lit, field, _, _ in __import__("string").Formatter().parse(text):
             if lit:
-                parts.append(_sparql_string(lit))
+                parts.append(_text_literal(lit))
             if field:
                 v = var.get(field, field)
                 lab = f"?{v}_label_zh, ?{v}_label" if lang == "zh" else f"?{v}_label"

@@ -33,11 +33,8 @@ KNOWN = {
     "salary_threshold": "Virtuoso DT001: Function year needs a datetime … not an arg of type DB_NULL (YEAR() of an unbound variable)",
     "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (a variable of the VALUES block used inside a nested group)",
     "local_measures": "Virtuoso returns 0 rows (the embedded store 10)",
-    "recognition": "Virtuoso returns 0 rows (the embedded store 2)",
     "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters, and '≤' in a CONCAT comes back as '?'",
     "changes": "Virtuoso returns rows that differ from the embedded store's (issue 13: portable rewrite pending)",
-    "salary_candidates": "Virtuoso returns no rows (issue 13: portable rewrite pending)",
-    "salary_history": "Virtuoso rows differ from the embedded store's since the wage-basis/region columns were added (issue 13: portable rewrite pending)",
 }
 
 
