@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from talentkg.errors import DataError
 from talentkg.loaders.tables import read_tables
 from talentkg.namespaces import PREFIXES
 from talentkg.resources import DATA_DIR, ONTOLOGY_FILE
@@ -27,8 +28,29 @@ class BuildResult:
     overlays: list = field(default_factory=list)  # loaders.overlays.Overlay, one per folder loaded
 
 
+def source_name(path: Path) -> str:
+    """A packaged source file as the repository names it (ontology/talentkg.ttl), else its path."""
+    from talentkg.resources import ONTOLOGY_DIR, QUERIES_DIR
+
+    for base, name in ((ONTOLOGY_DIR, "ontology"), (QUERIES_DIR, "queries")):
+        try:
+            return f"{name}/{Path(path).resolve().relative_to(base.resolve())}"
+        except ValueError:
+            continue
+    return str(path)
+
+
 def ontology_triples(path: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    """The triples of a Turtle file; a syntax error is a DataError naming file:line."""
+    try:
+        return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as e:
+        reason = str(e).split(" (", 1)[0] if e.lineno else str(e)
+        raise DataError(source_name(path), e.lineno, f"is not valid Turtle: {reason}; fix the file") from None
+    except UnicodeDecodeError:
+        raise DataError(source_name(path), None, "is not UTF-8 text; save it as UTF-8") from None
+    except OSError as e:
+        raise DataError(source_name(path), None, f"cannot be read ({e.strerror or e})") from None
 
 
 def collect_triples(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from talentkg.errors import ValidationError
+from talentkg.errors import DataError, ValidationError
 from talentkg.resources import SHAPES_FILE, VIOLATIONS_DIR
 
 
@@ -27,13 +27,54 @@ def violation_queries() -> list[Path]:
 def run_violation_queries(store: ox.Store) -> list[Violation]:
     found = []
     for q in violation_queries():
-        result = store.query(q.read_text(encoding="utf-8"))
+        result = _run_gate(store, q)
         names = [v.value for v in result.variables]
         for row in result:
             found.append(
                 Violation(q.stem, ", ".join(f"{n}={row[n].value if row[n] is not None else ''}" for n in names))
             )
     return found
+
+
+def _run_gate(store: ox.Store, q: Path):
+    """Run one violation query; a broken file is a DataError naming queries/violations/X.rq:line."""
+    import re
+
+    from talentkg.graph.build import source_name
+
+    try:
+        text = q.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(source_name(q), None, "is not UTF-8 text; save it as UTF-8") from None
+    try:
+        result = store.query(text)
+    except SyntaxError as e:
+        m = re.search(r"error at (\d+):(\d+)", str(e))
+        line = int(m.group(1)) if m else None
+        raise DataError(source_name(q), line, f"is not a valid SPARQL query: {e}; fix the file") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise DataError(source_name(q), None, "must be a SELECT query (each row it returns is a violation)")
+    return result
+
+
+def _parse_shapes(path: Path):
+    import re
+
+    from talentkg.graph.build import source_name
+    from talentkg.rdflib_setup import rdflib as _rdflib
+
+    try:
+        return _rdflib().Graph().parse(path, format="turtle")
+    except UnicodeDecodeError:
+        raise DataError(source_name(path), None, "is not UTF-8 text; save it as UTF-8") from None
+    except Exception as e:  # rdflib's BadSyntax and friends: the message carries the line
+        if type(e).__name__ != "BadSyntax" and not isinstance(e, (SyntaxError, ValueError)):
+            raise
+        m = re.search(r"at line (\d+)", str(e))
+        why = getattr(e, "_why", None) or str(e).splitlines()[-1][:200]
+        raise DataError(
+            source_name(path), int(m.group(1)) if m else None, f"is not valid Turtle: {why}; fix the file"
+        ) from None
 
 
 def run_shacl(triples: list[ox.Triple]) -> list[Violation]:
@@ -45,7 +86,7 @@ def run_shacl(triples: list[ox.Triple]) -> list[Violation]:
     rdflib = _rdflib()
     data = rdflib.Graph()
     data.parse(data=serialize_ntriples(triples), format="nt")
-    shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    shapes = _parse_shapes(SHAPES_FILE)
     conforms, report_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
     )

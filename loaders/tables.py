@@ -144,13 +144,53 @@ def load_specs(spec_path: Path) -> list[TableSpec]:
     if not isinstance(doc, dict) or not isinstance(doc.get("tables"), list):
         raise DataError(str(spec_path), None, "must be a mapping with a 'tables:' list")
     try:
-        return _load_specs(spec_path, doc)
+        specs = _load_specs(spec_path, doc)
     except ValueError as e:
         raise DataError(str(spec_path), None, str(e)) from None
     except (KeyError, TypeError) as e:
         raise DataError(
             str(spec_path), None, f"a table spec lacks or mistypes {e}; each table needs name, file and iri"
         ) from None
+    _check_prefixes(spec_path, specs)
+    return specs
+
+
+def _spec_curies(spec: TableSpec) -> Iterable[str]:
+    """Every CURIE a table spec will expand (classes, properties, constants, objects, datatypes)."""
+    if spec.cls:
+        yield spec.cls
+    if spec.class_from:
+        yield from (str(v) for v in (spec.class_from.get("map") or {}).values())
+    for prop, value in spec.constants.items():
+        yield prop.lstrip("^")
+        yield str(value["datatype"]) if isinstance(value, dict) and "datatype" in value else str(value)
+    if ":" in spec.iri.split("/")[0] and "{" not in spec.iri.split(":")[0]:
+        yield spec.iri.split("{")[0]
+    for col in spec.columns.values():
+        for c in (col, *col.also):
+            if c.property:
+                yield c.property
+            if c.object:
+                yield c.object
+            if c.node and c.node.get("class"):
+                yield str(c.node["class"])
+            if c.template and ":" in c.template and "{" not in c.template.split(":")[0]:
+                yield c.template.split("{")[0]
+
+
+def _check_prefixes(spec_path: Path, specs: list[TableSpec]) -> None:
+    """An unknown prefix (``foaf:name`` when foaf is not declared) is named with its line in the
+    spec before any table is read, instead of failing half-way through the load."""
+    for spec in specs:
+        for curie in _spec_curies(spec):
+            try:
+                expand(curie)
+            except ValueError as e:
+                lines = spec_path.read_text(encoding="utf-8").splitlines()
+                line = next((i for i, text in enumerate(lines, start=1) if curie in text), None)
+                raise DataError(
+                    str(spec_path), line, f"table {spec.name!r}: {e}; declare it in talentkg/namespaces.py or fix it"
+                ) from None
 
 
 TABLE_KEYS = {
@@ -229,6 +269,13 @@ class TableReader:
             with _open_table(path, rel) as fh:
                 reader = csv.DictReader(fh)
                 header = reader.fieldnames or []
+                repeated = sorted({c for c in header if header.count(c) > 1})
+                if repeated:
+                    raise DataError(
+                        rel,
+                        1,
+                        f"column {repeated[0]!r} appears {header.count(repeated[0])} times in the header; keep one",
+                    )
                 missing = [c for c in spec.columns if c not in header]
                 if missing:
                     raise DataError(

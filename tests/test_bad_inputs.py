@@ -34,7 +34,7 @@ def _write(tmp: Path, files: dict) -> None:
 
 
 def test_enough_rows():
-    assert len(CASES) >= 75, len(CASES)
+    assert len(CASES) > 100, len(CASES)
     assert len({f"{f}:{r['id']}" for f, r in CASES}) == len(CASES), "ids must be unique"
 
 
