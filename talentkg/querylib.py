@@ -18,7 +18,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
-from talentkg.namespaces import PREFIXES
+from talentkg.namespaces import APPLICANTS_GRAPH, PREFIXES
 from talentkg.resources import QUERIES_DIR
 from talentkg.values import literal, parse_bool, parse_date, parse_number
 
@@ -49,6 +49,34 @@ class QueryFile:
     @property
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    @property
+    def reads_applicants(self) -> bool:
+        """Does the query read (or write) the applicants graph that ``talentkg assess`` fills?
+
+        True when the text names the graph, as ``tkg:applicants`` under its declared prefix or
+        spelled in full; a mention inside a comment or a string does not count.
+        """
+        return names_applicants_graph(self.text)
+
+
+def names_applicants_graph(text: str) -> bool:
+    """Whether a SPARQL text names the applicants graph (an IRI or a prefixed name, not a comment)."""
+    from talentkg.sparqltext import tokens
+
+    toks = tokens(text)
+    declared: dict[str, str] = {}
+    for i, tok in enumerate(toks[:-2]):
+        if tok.upper == "PREFIX" and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+            declared[toks[i + 1].text.rstrip(":")] = toks[i + 2].text[1:-1]
+    for tok in toks:
+        if tok.kind == "iri" and tok.text[1:-1] == APPLICANTS_GRAPH:
+            return True
+        if tok.kind == "pname":
+            prefix, _, local = tok.text.partition(":")
+            if prefix in declared and declared[prefix] + local == APPLICANTS_GRAPH:
+                return True
+    return False
 
 
 PARAM_TYPES = (

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import yaml
 
 from talentkg.loaders import tables as loader_tables
-from talentkg.namespaces import APPLICANTS_GRAPH, PREFIXES, XSD, applicant_iri
+from talentkg.namespaces import APPLICANTS_GRAPH, GRAPHS, PREFIXES, XSD, applicant_iri
 from talentkg.terms import binding_value, literal_value, plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +115,38 @@ def test_value_lists_are_the_same_in_tables_yaml_the_loader_and_the_shapes():
     # categories: every table that names categories uses the same A/B/C (extending only to A or B)
     assert choices["tk:grantsCategory"] == choices["tk:appliesToCategory"] == {"A", "B", "C"}
     assert choices["tk:extendsCategory"] <= {"A", "B", "C"}
+
+
+QUERY_FILES = sorted(
+    p for pattern in ("queries/**/*.rq", "queries/**/*.ru", "queries/**/*.sparql") for p in ROOT.glob(pattern)
+)
+
+
+def test_no_query_file_spells_the_applicants_graph():
+    # The graph is written tkg:applicants under one declared prefix, the graphs base of namespaces.py.
+    assert len(QUERY_FILES) > 40
+    spelled = [str(p.relative_to(ROOT)) for p in QUERY_FILES if APPLICANTS_GRAPH in p.read_text(encoding="utf-8")]
+    assert spelled == []
+    tkg = re.compile(r"^PREFIX tkg: <([^>]*)>$", re.M)
+    declared = {m for p in QUERY_FILES for m in tkg.findall(p.read_text(encoding="utf-8"))}
+    assert declared == {GRAPHS}
+
+
+def test_reads_applicants_from_the_query_text(tmp_path):
+    from talentkg.querylib import assessment_updates, library, parse_query_file
+
+    lib = library()
+    readers = sorted(name for name, q in lib.items() if q.reads_applicants)
+    # the assess_* queries read what `talentkg assess` wrote; the policy queries do not
+    assert readers == sorted(name for name in lib if name.startswith("assess_"))
+    assert all(u.reads_applicants for u in assessment_updates())
+    cases = {
+        "full.rq": f"SELECT * WHERE {{ GRAPH <{APPLICANTS_GRAPH}> {{ ?s ?p ?o }} }}",
+        "other.rq": "PREFIX g: <https://w3id.org/talentkg/id/graph/>\nSELECT * WHERE { GRAPH g:applicants { ?s ?p ?o } }",
+        "comment.rq": "# not GRAPH tkg:applicants\nSELECT * WHERE { ?s ?p 'tkg:applicants' }",
+        "policy.rq": "PREFIX tkg: <https://w3id.org/talentkg/id/graph/>\nSELECT * WHERE { GRAPH tkg:policy { ?s ?p ?o } }",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    got = {name: parse_query_file(tmp_path / name).reads_applicants for name in cases}
+    assert got == {"full.rq": True, "other.rq": True, "comment.rq": False, "policy.rq": False}

@@ -8,19 +8,20 @@
 # talentkg.blocks): the library queries (salary_threshold, criteria …) run the same blocks, so they
 # cannot disagree with the assessment. Working per context, not per applicant, keeps a batch fast.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:assessmentContext ?ctx .
   ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
   BIND(IRI(CONCAT("https://w3id.org/talentkg/id/context/", STRAFTER(STR(?city), "jurisdiction/"), "/", STR(?date))) AS ?ctx)
 };
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx tk:applicableRule ?rule } }
+INSERT { GRAPH tkg:applicants { ?ctx tk:applicableRule ?rule } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date . }
   #> block criteria-in-force
   ?rule a tk:EligibilityCriterion ; tk:jurisdiction ?_cj .
   #> block within place=?city area=?_cj
@@ -34,9 +35,9 @@ WHERE {
   #< block criteria-in-force
   ?rule tk:machineEvaluable true .
 };
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx tk:pointsSchemeInForce ?scheme } }
+INSERT { GRAPH tkg:applicants { ?ctx tk:pointsSchemeInForce ?scheme } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx a tk:AssessmentContext ; tk:applicationDate ?date . }
+  GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationDate ?date . }
   #> block points-scheme-in-force
   ?scheme a tk:PointsScheme ; tk:instrument ?_sdoc .
   #> block document-in-force document=?_sdoc as=_p
@@ -53,7 +54,7 @@ WHERE {
   #< block document-in-force
   #< block points-scheme-in-force
 };
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?ctx tk:salaryEvaluation ?ev .
   ?ev a tk:SalaryEvaluation ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:messageCode ?evCode ;
       tk:outcomeMultiple ?multiple ; tk:outcomeInclusive ?inclusive ; tk:outcomeBoundWording ?bound_wording ;
@@ -63,7 +64,7 @@ INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
   ?ctx tk:salaryStandardInForce ?stdInForce .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date ; tk:applicableRule ?rule . }
+  GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date ; tk:applicableRule ?rule . }
   ?rule tk:salaryMultiple ?anyMultiple .
   #> block salary-standard
   OPTIONAL {

@@ -10,7 +10,8 @@
 #   FLOOR(v − lower) × pointsPerUnit; a category band matches the token; a work-region band also
 #   matches when the application city lies in its regional grouping.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
+INSERT { GRAPH tkg:applicants {
   ?app tk:factorScore ?score .
   ?score a tk:FactorScore ; tk:scoredFactor ?factor ; tk:points ?fp ; tk:inputMissing false .
 } }
@@ -23,7 +24,7 @@ WHERE {
         # numeric band: the value lies between the bounds; a stepped band adds whole units above its lower bound
         ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:profileField ?field .
         FILTER NOT EXISTS { ?band tk:matchValue ?anyValue }
-        GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?in tk:profileField ?field ; tk:numericValue ?v . ?app tk:pointsInput ?in }
+        GRAPH tkg:applicants { ?in tk:profileField ?field ; tk:numericValue ?v . ?app tk:pointsInput ?in }
         OPTIONAL { ?band tk:lowerBound ?lo } OPTIONAL { ?band tk:lowerInclusive ?loi }
         OPTIONAL { ?band tk:upperBound ?hi } OPTIONAL { ?band tk:upperInclusive ?hii }
         OPTIONAL { ?band tk:pointsPerUnit ?per }
@@ -33,13 +34,13 @@ WHERE {
       } UNION {
         # category band: the token matches
         ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:profileField ?field ; tk:matchValue ?mv .
-        GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?in tk:profileField ?field ; tk:tokenValue ?mv . ?app tk:pointsInput ?in }
+        GRAPH tkg:applicants { ?in tk:profileField ?field ; tk:tokenValue ?mv . ?app tk:pointsInput ?in }
         BIND(?p0 AS ?bp)
       } UNION {
         # work-region band: the application city lies in the band's regional grouping
         ?band tk:ofFactor ?factor ; tk:points ?p0 ; tk:matchRegionalGrouping ?rg .
         ?region_holder tk:inRegionalGrouping ?rg . ?city tk:parentJurisdiction* ?region_holder .
-        GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:applicationCity ?city . FILTER EXISTS { ?app tk:pointsInput ?anyInput } }
+        GRAPH tkg:applicants { ?app tk:applicationCity ?city . FILTER EXISTS { ?app tk:pointsInput ?anyInput } }
         BIND(?p0 AS ?bp)
       }
     } GROUP BY ?app ?factor

@@ -4,15 +4,16 @@
 # clause: 积分要素计分赋值表（暂行版）— a value outside every band scores 0 (e.g. 年龄 > 60); a required
 #   factor with no input makes the total incomplete (a lower bound), never a guess.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
+INSERT { GRAPH tkg:applicants {
   ?app tk:factorScore ?score .
   ?score a tk:FactorScore ; tk:scoredFactor ?factor ; tk:points 0 ; tk:inputMissing ?missing .
 } }
 WHERE {
   ?scheme a tk:PointsScheme ; tk:isDefaultScheme true .
   ?factor tk:inScheme ?scheme ; tk:inputRequired ?required ; tk:profileField ?ffield ; tk:factorCode ?code .
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant FILTER EXISTS { ?app tk:pointsInput ?anyInput } }
+  GRAPH tkg:applicants { ?app a tk:Applicant FILTER EXISTS { ?app tk:pointsInput ?anyInput } }
   BIND(IRI(CONCAT(STR(?app), "/score/", ?code)) AS ?score)
-  FILTER NOT EXISTS { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:factorScore ?score } }
-  BIND(?required && NOT EXISTS { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsInput ?i2 . ?i2 tk:profileField ?ffield } } AS ?missing)
+  FILTER NOT EXISTS { GRAPH tkg:applicants { ?app tk:factorScore ?score } }
+  BIND(?required && NOT EXISTS { GRAPH tkg:applicants { ?app tk:pointsInput ?i2 . ?i2 tk:profileField ?ffield } } AS ?missing)
 }

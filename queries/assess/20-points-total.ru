@@ -9,18 +9,19 @@
 #   (tk:declaredPoints, tk:summedPoints) and the points routes are undetermined (32-points-routes.ru);
 #   never one picked silently. An incomplete sum at or below the declared total agrees with it.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete ; tk:summedPoints ?summed ; tk:pointsConflict ?conflict .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  GRAPH tkg:applicants {
     ?app a tk:Applicant .
     OPTIONAL { ?app tk:declaredPoints ?declared }
   }
   OPTIONAL {
     SELECT ?app (SUM(?fp) AS ?summed) (MAX(IF(?m, 1, 0)) AS ?anyMissing) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:factorScore ?s . ?s tk:points ?fp ; tk:inputMissing ?m }
+      GRAPH tkg:applicants { ?app tk:factorScore ?s . ?s tk:points ?fp ; tk:inputMissing ?m }
     } GROUP BY ?app
   }
   FILTER(BOUND(?declared) || BOUND(?summed))

@@ -11,13 +11,14 @@
 #   comparison; the figures (threshold, base, multiple, standard …) stay on the context's
 #   evaluation node (tk:contextEvaluation), shared by every applicant of the context.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:messageCode ?code ;
         tk:evaluatorKind "salary" ; tk:contextEvaluation ?ev ; tk:outcomeApplicantValue ?salary ; tk:outcomeComparison ?cmp ; tk:basedOn ?based .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  GRAPH tkg:applicants {
     ?app tk:assessmentContext ?ctx . ?ctx tk:salaryEvaluation ?ev .
     ?ev tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcomeInclusive ?incl .
     OPTIONAL { ?ev tk:outcomeThreshold ?threshold }

@@ -6,21 +6,22 @@
 # A declared total that disagrees with the factors (20-points-total.ru) is undetermined, with both figures.
 # Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
 } }
 WHERE {
   # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+  GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
   ?rule tk:grantsCategory ?cat .
   OPTIONAL { ?rule tk:boundInclusive ?inclusive }
   ?rule tk:minimumPoints ?minp .
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete } }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:pointsConflict true ; tk:declaredPoints ?declared ; tk:summedPoints ?summed } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:pointsTotal ?total ; tk:pointsComplete ?complete } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:pointsConflict true ; tk:declaredPoints ?declared ; tk:summedPoints ?summed } }
   BIND(COALESCE(?inclusive, true) AS ?incl)
   BIND(BOUND(?total) && (?total > ?minp || (?incl && ?total = ?minp)) AS ?reached)
   BIND(IF(!BOUND(?total), "undetermined", IF(?reached, "met", IF(?complete, "not_met", "undetermined"))) AS ?outcome)

@@ -4,22 +4,23 @@
 # clause: 2017 standard A-II-1 "诺贝尔奖得主"; A-II-2 "以下奖项的获得者: 美国国家科学奖 … 图灵奖、菲尔兹奖 …".
 # Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
 } }
 WHERE {
   # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+  GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
   ?rule tk:grantsCategory ?cat .
   OPTIONAL { ?rule tk:boundInclusive ?inclusive }
   ?rule tk:routeKind <https://w3id.org/talentkg/id/route-kind/award> .
   OPTIONAL {
     SELECT ?app ?rule (SAMPLE(?awl) AS ?award) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:holdsAward ?aw }
+      GRAPH tkg:applicants { ?app tk:holdsAward ?aw }
       ?rule tk:qualifyingAward ?aw . ?aw rdfs:label ?awl FILTER(LANG(?awl) = "en")
     } GROUP BY ?app ?rule
   }

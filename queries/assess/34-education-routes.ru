@@ -10,27 +10,28 @@
 #   route; with short experience and the profile silent on the conditions, it is undetermined.
 # Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
 } }
 WHERE {
   # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+  GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
   ?rule tk:grantsCategory ?cat .
   OPTIONAL { ?rule tk:boundInclusive ?inclusive }
   ?rule tk:minimumEducation ?minEd ; tk:minimumExperienceYears ?minExp .
   ?minEd tk:educationRank ?minRank ; rdfs:label ?minEdLabel FILTER(LANG(?minEdLabel) = "en")
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:education ?ed } ?ed tk:educationRank ?rank ; rdfs:label ?edLabel FILTER(LANG(?edLabel) = "en") }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:experienceYears ?exp } }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:languageTeacher ?lt } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:education ?ed } ?ed tk:educationRank ?rank ; rdfs:label ?edLabel FILTER(LANG(?edLabel) = "en") }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:experienceYears ?exp } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:languageTeacher ?lt } }
   OPTIONAL { ?rule tk:requiresLanguageTeacher ?needLT }
   OPTIONAL {
     SELECT ?app ?rule (SAMPLE(?wl) AS ?waiver) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:holdsWaiverCondition ?w }
+      GRAPH tkg:applicants { ?app tk:holdsWaiverCondition ?w }
       ?rule tk:experienceWaivedBy ?w . ?w rdfs:label ?wl FILTER(LANG(?wl) = "en")
     } GROUP BY ?app ?rule
   }
@@ -38,18 +39,18 @@ WHERE {
   # (e.g. the Guangzhou–Foshan measures, seed 000), and whether the applicant holds one of its conditions
   OPTIONAL {
     SELECT ?app ?rule (SAMPLE(?lwl) AS ?localWaiver) (SAMPLE(?lcl) AS ?localHeld) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:applicationCity ?lcity ; tk:applicationDate ?ldate }
+      GRAPH tkg:applicants { ?app tk:applicationCity ?lcity ; tk:applicationDate ?ldate }
       ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule ; tk:memberJurisdiction ?mj ; tk:validFrom ?lvf ; rdfs:label ?lwl .
       FILTER(LANG(?lwl) = "en" && ?lvf <= ?ldate)
       FILTER NOT EXISTS { ?lw tk:validUntil ?lvu FILTER(?ldate > ?lvu) }
       FILTER EXISTS { ?lcity tk:parentJurisdiction* ?mj }
       OPTIONAL {
-        GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:holdsWaiverCondition ?lc }
+        GRAPH tkg:applicants { ?app tk:holdsWaiverCondition ?lc }
         ?lw tk:waiverCondition ?lc . ?lc rdfs:label ?lcl FILTER(LANG(?lcl) = "en")
       }
     } GROUP BY ?app ?rule
   }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:waiverConditionsDeclared ?declared } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:waiverConditionsDeclared ?declared } }
   BIND(COALESCE(?needLT, false) && !COALESCE(?lt, false) AS ?notTeacher)
   BIND(COALESCE(?waiver, ?localHeld) AS ?waived)
   BIND(BOUND(?exp) && (?exp > ?minExp || (COALESCE(?inclusive, true) && ?exp = ?minExp)) AS ?expOK)

@@ -15,23 +15,24 @@
 #   the C-I route is met when every check for Category C is met.
 # Bounds follow the Chinese wording (Civil Code art. 1259): 以上/不低于/至少/年满 include the bound.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX tkd: <https://w3id.org/talentkg/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:conditionCheck ?chk .
   ?chk a tk:ConditionCheck ; tk:outcomeRule ?cond ; tk:outcome ?outcome ; tk:inputMissing ?missing ; tk:detail ?detail ;
        tk:applicantValue ?age ; tk:minimumAge ?minAge ; tk:maximumAge ?maxAge ; tk:basedOn ?cond .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
   ?cond a tk:ApplicantCondition ; tk:validFrom ?vf ; tk:jurisdiction ?cj ; tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
   FILTER(?vf <= ?date)
   FILTER NOT EXISTS { ?cond tk:validUntil ?vu FILTER(?date > ?vu) }
   FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
   OPTIONAL { ?cond tk:minimumAge ?minAge }
   OPTIONAL { ?cond tk:maximumAge ?maxAge }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:age ?age } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:age ?age } }
   BIND(BOUND(?minAge) && BOUND(?age) && (?age < ?minAge || (!?incl && ?age = ?minAge)) AS ?tooYoung)
   BIND(BOUND(?maxAge) && BOUND(?age) && (?age > ?maxAge || (!?incl && ?age = ?maxAge)) AS ?tooOld)
   BIND(!BOUND(?age) AS ?missing)
@@ -48,13 +49,13 @@ WHERE {
 # route outcomes: (1) a check that blocks a category (not met, or undetermined on a given age), under
 # the lowest category it applies to; (2) C-I (basic-conditions route): met when every condition for
 # Category C is met, not met when one is not met
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail ; tk:basedOn ?based .
 } }
 WHERE {
   {
-    GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+    GRAPH tkg:applicants {
       ?app tk:conditionCheck ?chk . ?chk tk:outcomeRule ?rule ; tk:outcome ?outcome ; tk:inputMissing false ; tk:detail ?detail .
     }
     FILTER(?outcome != "met")
@@ -63,12 +64,12 @@ WHERE {
     BIND(?rule AS ?based)
   } UNION {
     # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
-    GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+    GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
     ?rule tk:grantsCategory ?cat ; tk:routeKind <https://w3id.org/talentkg/id/route-kind/basic_conditions> .
     OPTIONAL {
       SELECT ?app ?cat (SUM(IF(?o = "not_met", 1, 0)) AS ?nNot) (SUM(IF(?o = "undetermined", 1, 0)) AS ?nOpen)
              (GROUP_CONCAT(?d; separator="; ") AS ?details) WHERE {
-        GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:conditionCheck ?chk . ?chk tk:outcomeRule ?cond ; tk:outcome ?o ; tk:detail ?d . }
+        GRAPH tkg:applicants { ?app tk:conditionCheck ?chk . ?chk tk:outcomeRule ?cond ; tk:outcome ?o ; tk:detail ?d . }
         ?cond tk:appliesToCategory ?cat .
       } GROUP BY ?app ?cat
     }

@@ -6,15 +6,16 @@
 #   undetermined unless that condition can be checked).
 # The decision is block recognition, the same text as the library query recognition.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:messageCode ?recognition_code ;
         tk:evaluatorKind "recognition" ; tk:outcomeFromCity ?from_city ; tk:outcomeToCity ?to_city ; tk:outcomeCategory ?category ;
         tk:outcomeCondition ?condition ; tk:outcomeDate ?date .
 } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+  GRAPH tkg:applicants {
     ?app a tk:Applicant ; tk:applicationCity ?to_city ; tk:applicationDate ?date ; tk:previousCity ?from_city ; tk:previousCategory ?cat .
   }
   ?cat skos:notation ?category .

@@ -9,20 +9,21 @@
 #   (postdoctoral_research). Missing facts leave the route undetermined — never absent.
 # Bounds follow the Chinese wording (Civil Code art. 1259): 以上/以下/以内/不低于/不超过 include the bound.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> {
+INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:detail ?detail .
 } }
 WHERE {
   # the criteria in force in the applicant's city on the date (step 0, queries/assess/05-contexts.ru)
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
+  GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx . ?ctx tk:applicableRule ?rule . }
   ?rule tk:grantsCategory ?cat ; tk:routeKind <https://w3id.org/talentkg/id/route-kind/young_talent> ; tk:maximumAge ?maxAge ; tk:boundWording ?wording .
   OPTIONAL { ?rule tk:boundInclusive ?inclusive }
   OPTIONAL { ?rule tk:minimumEducation ?minEd . ?minEd tk:educationRank ?minRank ; rdfs:label ?minEdLabel FILTER(LANG(?minEdLabel) = "en") }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:age ?age } }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:postdoctoralResearch ?postdoc } }
-  OPTIONAL { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:education ?ed } ?ed tk:educationRank ?rank ; rdfs:label ?edLabel FILTER(LANG(?edLabel) = "en") }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:age ?age } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:postdoctoralResearch ?postdoc } }
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:education ?ed } ?ed tk:educationRank ?rank ; rdfs:label ?edLabel FILTER(LANG(?edLabel) = "en") }
   BIND(COALESCE(?inclusive, true) AS ?incl)
   BIND(BOUND(?age) && (?age > ?maxAge || (!?incl && ?age = ?maxAge)) AS ?tooOld)
   BIND(BOUND(?rank) && BOUND(?minRank) && ?rank < ?minRank AS ?lowDegree)

@@ -13,24 +13,25 @@
 #   start of the criteria covering the city is read from the data).
 # writes: tk:verdict, tk:verdictReason and tk:verdictCode (a template id of data/messages.csv).
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
+PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT { GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:verdict ?verdict ; tk:verdictReason ?reason ; tk:verdictCode ?code } }
+INSERT { GRAPH tkg:applicants { ?app tk:verdict ?verdict ; tk:verdictReason ?reason ; tk:verdictCode ?code } }
 WHERE {
-  GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date }
+  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date }
   OPTIONAL {
     SELECT ?app (MAX(IF(?effMet, ?r, 0)) AS ?bestMet) (MAX(IF(?effOpen && ?r > 1, ?r, 0)) AS ?bestOpen0)
            (MAX(IF(?effOpen && ?r = 1, 1, 0)) AS ?cOpen)
            (MAX(IF(?hasMet = 1 && ?gateNot = 1, ?r, 0)) AS ?blockedNot) (MAX(IF(?hasMet = 1 && ?gateOpen = 1 && ?gateNot = 0, ?r, 0)) AS ?blockedOpen) WHERE {
       {
         SELECT ?app ?c (MAX(IF(?o = "met", 1, 0)) AS ?hasMet) (MAX(IF(?o = "undetermined", 1, 0)) AS ?hasOpen) WHERE {
-          GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:routeOutcome ?x . ?x tk:outcome ?o ; tk:grantsCategory ?c ; tk:outcomeRule ?rule }
+          GRAPH tkg:applicants { ?app tk:routeOutcome ?x . ?x tk:outcome ?o ; tk:grantsCategory ?c ; tk:outcomeRule ?rule }
           FILTER NOT EXISTS { ?rule a tk:ApplicantCondition }
         } GROUP BY ?app ?c
       }
       OPTIONAL {
         SELECT ?app ?c (MAX(IF(?go = "not_met", 1, 0)) AS ?gn) (MAX(IF(?go = "undetermined" && !?gm, 1, 0)) AS ?gu) WHERE {
-          GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:conditionCheck ?k . ?k tk:outcomeRule ?cond ; tk:outcome ?go ; tk:inputMissing ?gm }
+          GRAPH tkg:applicants { ?app tk:conditionCheck ?k . ?k tk:outcomeRule ?cond ; tk:outcome ?go ; tk:inputMissing ?gm }
           ?cond tk:appliesToCategory ?c .
         } GROUP BY ?app ?c
       }
@@ -44,20 +45,20 @@ WHERE {
   OPTIONAL {
     # a basic condition (one that applies to the lowest category) is not met
     SELECT ?app (1 AS ?basicNot) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:conditionCheck ?bk . ?bk tk:outcomeRule ?bcond ; tk:outcome "not_met" }
+      GRAPH tkg:applicants { ?app tk:conditionCheck ?bk . ?bk tk:outcomeRule ?bcond ; tk:outcome "not_met" }
       ?bcond tk:appliesToCategory ?bcat . ?bcat tk:categoryRank 1 .
     } GROUP BY ?app
   }
   OPTIONAL {
     SELECT ?app (COUNT(?o2) AS ?nOpen) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:routeOutcome ?o2 . ?o2 tk:outcome "undetermined" ; tk:grantsCategory ?c2 }
+      GRAPH tkg:applicants { ?app tk:routeOutcome ?o2 . ?o2 tk:outcome "undetermined" ; tk:grantsCategory ?c2 }
       ?c2 tk:categoryRank ?r2 FILTER(?r2 > 1)
     } GROUP BY ?app
   }
   OPTIONAL {
     # no criterion in force: when do the criteria covering the city start?
     SELECT ?app (MIN(?cvf) AS ?firstStart) WHERE {
-      GRAPH <https://w3id.org/talentkg/id/graph/applicants> { ?app tk:assessmentContext ?ctx0 ; tk:applicationCity ?city0 . FILTER NOT EXISTS { ?ctx0 tk:applicableRule ?anyRule } }
+      GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx0 ; tk:applicationCity ?city0 . FILTER NOT EXISTS { ?ctx0 tk:applicableRule ?anyRule } }
       ?crit a tk:EligibilityCriterion ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
       FILTER EXISTS { ?city0 tk:parentJurisdiction* ?cj }
     } GROUP BY ?app
