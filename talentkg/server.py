@@ -231,21 +231,56 @@ def make_proxy(listen: socket.socket, upstream: tuple[str, int], allow_service: 
                 hdrs = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 conn.request(self.command, self.path, body=body or None, headers=hdrs)
                 resp = conn.getresponse()
-                data = resp.read()
             except (OSError, http.client.HTTPException) as e:
+                conn.close()
                 return self._refuse(
                     504 if isinstance(e, TimeoutError) else 502, f"the Oxigraph server did not answer: {e}"
                 )
+            try:
+                self._stream(resp)
             finally:
-                conn.close()
+                conn.close()  # a client that left also closes the upstream connection: Oxigraph stops writing
+
+        def _stream(self, resp) -> None:
+            """Pass the answer on as it comes (64 KiB at a time), never holding a whole result.
+
+            The upstream length is kept when Oxigraph gives one; a streamed result (no length) is sent
+            chunked. When the client goes away mid-answer, the write fails and the upstream connection
+            is closed, so Oxigraph's next write fails and its evaluation ends. A query that computes
+            for long before its first row (ORDER BY over a huge join) is bounded by Oxigraph's own
+            time limit (``--timeout-s``, set from ``talentkg serve --timeout``)."""
             self.send_response(resp.status, resp.reason)
             for k, v in resp.getheaders():
                 if k.lower() not in HOP:
                     self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
+            length = resp.getheader("Content-Length")
+            bodyless = self.command == "HEAD" or resp.status in (204, 304) or 100 <= resp.status < 200
+            chunked = length is None and not bodyless
+            if length is not None:
+                self.send_header("Content-Length", length)
+            elif chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            elif self.command == "HEAD":
+                self.send_header("Content-Length", "0")
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+            if bodyless:
+                return
+            try:
+                while True:
+                    try:
+                        data = resp.read1(1 << 16)
+                    except (OSError, http.client.HTTPException):
+                        self.close_connection = True  # upstream failed mid-answer: the client sees a cut stream
+                        return
+                    if not data:
+                        break
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+                    self.wfile.flush()
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client left
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _forward
 
