@@ -105,6 +105,7 @@ OUT_COLUMNS = [
     "noc2022_code",
     "isco08_code",
     "level_rationale",
+    "name_zh_status",
 ]
 
 
@@ -271,12 +272,15 @@ def _published() -> list[tuple[str, str, int]]:
     ]
 
 
-def import_annex(path: Path, out: Path) -> list[str]:
+def import_annex(path: Path, out: Path, quiet: bool = False) -> list[str]:
+    """Read the annex, write ``out`` atomically, return the report lines. ``quiet``: no progress display."""
     from talentkg.files import check_output
     from talentkg.graph.build import write_atomic
+    from talentkg.progress import spinner, track
 
     check_output(out, inputs=[path])  # fail early: the annex itself is never overwritten
-    label, rows, note = _read(path)
+    with spinner(f"reading {path.name}", quiet=quiet):
+        label, rows, note = _read(path)
     if not rows:
         raise DataError(str(path), None, "the file is empty")
     h, col = _find_header(label, rows)
@@ -284,7 +288,8 @@ def import_annex(path: Path, out: Path) -> list[str]:
     out_rows = []
     seen_seq: dict[int, int] = {}
     seen_entry: dict[tuple[str, str, str], int] = {}
-    for position, (n, r) in enumerate(rows[h + 1 :], start=1):
+    body = rows[h + 1 :]
+    for position, (n, r) in enumerate(track(body, "checking annex rows", total=len(body), quiet=quiet), start=1):
         get = lambda k, r=r: r[col[k]].strip() if k in col and col[k] < len(r) else ""  # noqa: E731
         level = LEVELS.get(get("level").lower())
         if not level:
@@ -339,6 +344,8 @@ def import_annex(path: Path, out: Path) -> list[str]:
                 "noc2022_code": "",
                 "isco08_code": "",
                 "level_rationale": "official annex",
+                # no Chinese name in the annex: say so (never invent one)
+                "name_zh_status": "" if get("name_zh") else "not_published",
             }
         )
     if not out_rows:

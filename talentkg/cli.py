@@ -696,7 +696,8 @@ def catalogue():
 @catalogue.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", default="build/catalogue_official.csv", show_default=True, type=click.Path(dir_okay=False))
-def catalogue_import(file, out):
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def catalogue_import(file, out, quiet):
     """Import the official annex (CSV or XLSX, Chinese or English headers) and compare its totals.
 
     \b
@@ -705,10 +706,39 @@ def catalogue_import(file, out):
     """
     from talentkg.catalogue_import import import_annex
 
-    report = import_annex(Path(file), Path(out))
+    report = import_annex(Path(file), Path(out), quiet=quiet)
     for line in report:
         click.echo(line)
     click.echo(f"written {out}; build with: talentkg build --catalogue {out}")
+
+
+@catalogue.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The workbook to write (.xlsx, atomic).")
+@click.option(
+    "--graph", default=None, help="Answer from this graph file (default: the current build, else the packaged data)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def catalogue_export(out, graph, quiet):
+    """Export the catalogue as an Excel workbook: one sheet per title level and one per sector.
+
+    Bilingual headers, typed cells, the evidence flag on every row (a reconstruction is never shown as
+    the official list), 未公布 where no Chinese name is published; an "About 说明" sheet says which graph.
+
+    \b
+    Example:
+      talentkg catalogue export --out catalogue.xlsx
+    """
+    from talentkg.catalogue_export import export_catalogue
+    from talentkg.errors import ParameterError
+    from talentkg.progress import spinner
+
+    if not str(out).lower().endswith(".xlsx"):
+        raise ParameterError("--out", f"{out!r} is not an .xlsx file; write e.g. --out catalogue.xlsx")
+    kg = _kg(graph)
+    with spinner("writing the catalogue workbook", quiet=quiet):
+        counts = export_catalogue(kg, out)
+    sheets = [f"{k} ({v})" for k, v in counts.items()]
+    click.echo(f"written {out}: {len(counts)} sheets — " + ", ".join(sheets))
 
 
 # ---------------------------------------------------------------- interop (issue 5)

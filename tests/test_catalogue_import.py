@@ -51,6 +51,8 @@ def test_import_xlsx_reports_totals_and_builds(tmp_path):
     assert [x["id"] for x in rows] == ["GZ2025-001", "GZ2025-002", "GZ2025-003"]
     assert {x["evidence"] for x in rows} == {"official_annex"}
     assert rows[2]["level"] == "senior_engineer" and rows[1]["country_region"] == "US"
+    # the annex gives no Chinese name: marked not published (never invented), shown as 未公布
+    assert {(x["name_zh"], x["name_zh_status"]) for x in rows} == {("未公布", "not_published")}
 
 
 def test_import_rejects_bad_level_with_row(tmp_path):
@@ -194,3 +196,19 @@ def test_xlsx_named_csv_and_gbk_csv_refused(tmp_path):
     _refused(tmp_path, src, "XLSX workbook named as CSV")
     src.write_bytes((",".join(HEADER) + "\n1,A,B,美国,工程师,先进制造与自动化\n").encode("gbk"))
     _refused(tmp_path, src, "not UTF-8", line=1)
+
+
+def test_annex_chinese_names_kept_and_status_only_where_missing(tmp_path):
+    import csv
+
+    src = tmp_path / "annex.csv"
+    src.write_text(
+        "序号,资格名称,中文名称,颁发机构,国家（地区）,对应职称,领域\n"
+        "1,Chartered Engineer (CEng),英国特许工程师,Engineering Council,英国,工程师,工程建设与建筑交通\n"
+        "2,Professional Engineer (PE),,NCEES,美国,工程师,先进制造与自动化\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "official.csv"
+    import_annex(src, out, quiet=True)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["name_zh"], r["name_zh_status"]) for r in rows] == [("英国特许工程师", ""), ("", "not_published")]
