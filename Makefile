@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: install sysdeps demo test test-fast lint format bench bench-quick docs build clean
+.PHONY: install sysdeps demo test test-fast lint format bench bench-quick docs figures build clean
 
 # System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
 # workbench browser tests, a CJK font for the notebooks' Chinese labels). Installed with apt-get
@@ -63,6 +63,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python benchmarks/run.py --sizes 1000 --repeat 1
+
+# the README's hero figure (docs/figures/policy_layers.png and .svg), deterministic
+figures: install
+	$(BIN)/python scripts/hero_figure.py docs/figures
 
 docs: install
 	$(BIN)/talentkg docs --out docs/ontology
