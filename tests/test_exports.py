@@ -239,6 +239,27 @@ def test_owl_export_is_owl2_dl_structurally(kg, tmp_path):
         == ox.Literal("2017-04-01T00:00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
         for t in triples
     )
+    # Chinese definitions travel into the OWL file (issue 13.3): the bilingual annotation gate holds on
+    # every term of ontology/; only the DCAT/VoID/dcterms:source terms the export declares for the
+    # dataset description (not in the ontology) come without labels and definitions.
+    from talentkg.resources import ONTOLOGY_FILE, VIOLATIONS_DIR
+
+    DCT = "http://purl.org/dc/terms/"
+
+    ontology_terms = {str(t.subject) for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)}
+    exported = ox.Store()
+    exported.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+    gate = (VIOLATIONS_DIR / "ontology-annotation-violation.rq").read_text(encoding="utf-8")
+    flagged = {r["term"].value for r in exported.query(gate)}
+    assert len(ontology_terms) > 250 and flagged & {t.strip("<>") for t in ontology_terms} == set()
+    assert all(t.startswith(("http://www.w3.org/ns/dcat#", "http://rdfs.org/ns/void#", DCT)) for t in flagged)
+    definitions = {
+        t.object
+        for t in triples
+        if t.subject == ox.NamedNode("https://w3id.org/talentkg/ontology#SalaryStandard")
+        and t.predicate.value == "http://www.w3.org/2004/02/skos/core#definition"
+    }
+    assert {d.language for d in definitions} == {"en", "zh"}
 
 
 @pytest.mark.slow
