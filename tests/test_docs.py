@@ -23,11 +23,28 @@ def test_each_page_shows_one_language(lang, other):
     assert labels == {expected[lang]}
     langs = {o.language for p in (RDFS.label, SKOS.definition) for o in g.objects(None, p) if isinstance(o, Literal)}
     assert lang in langs
-    if lang == "en":  # every term has an English label and definition: no Chinese text remains
-        assert other not in langs
-    else:  # a term with no Chinese definition keeps its English one (nothing lost)
-        d = set(g.objects(URIRef(TK + "SalaryStandard"), SKOS.definition))
-        assert {o.language for o in d} == {"en"}
+    # every term has an English and a Chinese label and definition (the ontology-annotation gate):
+    # no text of the other language remains on either page
+    assert other not in langs
+    d = set(g.objects(URIRef(TK + "SalaryStandard"), SKOS.definition))
+    assert {o.language for o in d} == {lang}
+    if lang == "zh":  # ontology/talentkg.ttl: the Chinese definition of tk:SalaryStandard
+        assert any("上一年度当地平均工资" in o for o in d)
+
+
+def test_a_term_without_a_chinese_definition_keeps_its_english_one(monkeypatch, tmp_path):
+    """Nothing lost: where a term has no text in the page's language, the other language stays."""
+    import talentkg.docs
+    from talentkg.resources import ONTOLOGY_FILE
+
+    text = ONTOLOGY_FILE.read_text(encoding="utf-8")
+    zh = ' , "公布的月基数（上一年度当地平均工资），6 倍和 4 倍工资条件以其为基数相乘；对应一个行政区和一个有效期。"@zh'
+    assert zh in text
+    stripped = tmp_path / "talentkg.ttl"
+    stripped.write_text(text.replace(zh, ""), encoding="utf-8")
+    monkeypatch.setattr(talentkg.docs, "ONTOLOGY_FILE", stripped)
+    d = set(talentkg.docs.one_language("zh").objects(URIRef(TK + "SalaryStandard"), SKOS.definition))
+    assert {o.language for o in d} == {"en"}
 
 
 @pytest.mark.slow
