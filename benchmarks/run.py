@@ -87,7 +87,7 @@ def bench_queries(repeat: int, rdflib_limit: int | None, limit_s: float = 60.0) 
         params = {p.name: p.example for p in q.params if p.required}
         text = kg.bound_text(name, params)
         kg.store.query(text)
-        emb = statistics.median(timed(lambda: list(kg.store.query(text)), repeat))
+        emb = statistics.median(timed(lambda text=text: list(kg.store.query(text)), repeat))
         rdf, note = None, ""
         if rdflib_limit is None or i < rdflib_limit:
             rdf, note = rdflib_time(text, 1, limit_s)  # one run: rdflib takes seconds to minutes

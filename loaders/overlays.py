@@ -143,7 +143,7 @@ def _merge(reader, sub, base, spec, rows, conflict_cols, ov: Overlay) -> None:
             clashes.append(k)
         if conflict_cols:
             p = _period(row)
-            for pk, (pln, prow) in by_key.items():
+            for pk, (_pln, prow) in by_key.items():
                 if pk in clashes:
                     continue
                 same = all(

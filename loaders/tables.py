@@ -11,10 +11,11 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -87,7 +88,7 @@ class ColumnSpec:
     choices: list[str] | None = None
     node: dict[str, Any] | None = None
     ref_prefix: str = ""
-    also: list["ColumnSpec"] = field(default_factory=list)
+    also: list[ColumnSpec] = field(default_factory=list)
 
 
 @dataclass

@@ -197,7 +197,7 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
         )
         run_pipeline(kg, store)
         summary.update({r["applicant"]: r for r in rows_to_dicts(store.query(kg.queries["assess_summary"].text))})
-        for (a, rule), o in outcome_values(kg, store).items():  # coded outcomes: sentences from data/messages.csv
+        for (a, _rule), o in outcome_values(kg, store).items():  # coded outcomes: sentences from data/messages.csv
             if o["outcome"] in ("met", "undetermined"):
                 coded_lines[(a, o["outcome"])].append(f"{o['criterion']}: {sentences(o)[0]}")
         exemptions.update(_group(rows_to_dicts(store.query(kg.queries["assess_transfer"].text))))

@@ -19,8 +19,8 @@ is exit 2 and nothing is written.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -134,7 +134,7 @@ class Engine:
         self.updates = verdict_updates(texts) if mode == "verdict" else texts
 
     @classmethod
-    def from_ntriples(cls, data: bytes, data_version: str) -> "Engine":
+    def from_ntriples(cls, data: bytes, data_version: str) -> Engine:
         from talentkg.kg import KnowledgeGraph
 
         store = ox.Store()
@@ -367,7 +367,7 @@ def run_batch(
 
     Nothing is in place at ``out`` until every row has been handled; an unusable input raises
     :class:`BatchInputError` (nothing written). With ``strict`` a bad row does the same."""
-    from talentkg.batch_io import RowWriter, same_file, expand_inputs
+    from talentkg.batch_io import RowWriter, expand_inputs, same_file
 
     for part in expand_inputs(src):
         for target in (out, errors_out, summary_out):

@@ -18,14 +18,16 @@ error for the whole file (exit 2), since every row would be wrong the same way.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from talentkg.errors import TalentKGError
 
@@ -474,10 +476,8 @@ class RowWriter:
     def abort(self) -> None:
         try:
             if self.format == "parquet":
-                try:
+                with contextlib.suppress(Exception):
                     self._pq.close()
-                except Exception:
-                    pass
         finally:
             self._target.abort()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
 from talentkg.batch import Engine, Row, run_job
 

@@ -626,7 +626,7 @@ def read_profile_json(source: str):
     except json.JSONDecodeError as e:
         raise ParameterError(name, f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
-        raise ParameterError(name, f"JSON nested too deeply; a profile is a flat object") from None
+        raise ParameterError(name, "JSON nested too deeply; a profile is a flat object") from None
 
 
 def _assess_batch(batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet):
@@ -794,7 +794,8 @@ def serve(port, writable, graph, timeout, allow_service):
     Example:
       talentkg serve --port 7878   # then: talentkg query jurisdictions --endpoint http://127.0.0.1:7878/query
     """
-    from talentkg.server import check_port, serve as do_serve
+    from talentkg.server import check_port
+    from talentkg.server import serve as do_serve
 
     check_port(port)
     do_serve(_kg(graph).store, port=port, writable=writable, allow_service=allow_service, timeout_s=timeout)
@@ -833,7 +834,8 @@ def push(endpoint, graph_iri, graph_file, timeout):
     Example:
       talentkg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/talentkg/id/graph/policy
     """
-    from talentkg.remote import check_graph_iri, push as do_push
+    from talentkg.remote import check_graph_iri
+    from talentkg.remote import push as do_push
 
     check_graph_iri(graph_iri)
     n = do_push(_kg(graph_file).store, endpoint, graph_iri, timeout=timeout)
@@ -851,7 +853,6 @@ def docs(out, quiet):
       talentkg docs --out docs/ontology
     """
     from talentkg.docs import make_docs
-
     from talentkg.progress import spinner
 
     with spinner("generating the ontology documentation (pyLODE)", quiet=quiet):

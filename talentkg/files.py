@@ -49,9 +49,10 @@ import secrets
 import shutil
 import stat
 import sys
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from talentkg.errors import ParameterError
 
@@ -196,10 +197,8 @@ class _Janitor:
                 os.write(self.w, b"\x01done\0")
             os.close(self.w)
             self.w = None
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
-            except ChildProcessError:
-                pass
 
 
 def _pause(point: str) -> None:

@@ -94,7 +94,7 @@ def profiles_from_frame(df) -> list[dict]:
     """One profile per row; a column whose name has dots (``points.age``) is not split: give nested fields as dicts."""
     records = df.to_dict(orient="records")
     profiles = []
-    for i, (idx, rec) in enumerate(zip(df.index, records)):
+    for idx, rec in zip(df.index, records):
         p = clean_profile(rec)
         if "id" not in p:
             p["id"] = str(idx)

@@ -68,7 +68,7 @@ class KnowledgeGraph:
         return self._scratch
 
     @classmethod
-    def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None, data=None) -> "KnowledgeGraph":
+    def load(cls, path: str | Path | None = None, catalogue: str | Path | None = None, data=None) -> KnowledgeGraph:
         """The current graph: ``path`` (a built ``.nt``/``.ttl``) > overlays (``data`` / $TALENTKG_DATA,
         loaded on the packaged data) > ``$TALENTKG_GRAPH`` > ``./build/talentkg.nt`` > the packaged data
         (``catalogue=``: the packaged data with that catalogue). ``kg.graph`` says which; a stale build
@@ -217,7 +217,6 @@ class KnowledgeGraph:
         so a float that already lost digits (62693.99999999999999 is the float 62694.0) cannot be
         told apart — pass such figures as Decimal or str (the CLI reads JSON numbers as Decimal)."""
         from talentkg.assess import assess_profiles
-
         from talentkg.candidates import add_candidates  # undetermined salary routes: candidate figures (issue 16)
         from talentkg.origins import annotate_result
 

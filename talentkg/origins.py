@@ -39,7 +39,7 @@ def _used(obj, origins: dict[str, str]) -> list[dict]:
 def annotate_result(result: dict, origins: dict[str, str]) -> dict:
     if not origins:
         return result
-    for key, value in result.items():
+    for _key, value in result.items():
         if isinstance(value, list):
             for item in value:
                 if isinstance(item, dict):

@@ -69,7 +69,7 @@ class Vocabulary:
     waivers: set[str]
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> "Vocabulary":
+    def from_store(cls, store: ox.Store) -> Vocabulary:
         def values(q: str) -> set[str]:
             return {r[0].value for r in store.query(q)}
 

@@ -13,12 +13,11 @@
 
 from __future__ import annotations
 
-import re
-
 import difflib
+import re
 import shutil
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from talentkg.namespaces import PREFIXES
 

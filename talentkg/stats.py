@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TK = "https://w3id.org/talentkg/ontology#"
 

@@ -19,18 +19,17 @@ half-written. ``path`` may be ``-`` (stdout, binary).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
 import math
-import os
 import re
 import sys
-import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
-__all__ = ["write_xlsx", "xlsx_bytes", "cell_value"]
+__all__ = ["cell_value", "write_xlsx", "xlsx_bytes"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,11 +63,9 @@ def cell_value(v, kind: str | None = None):
     if isinstance(v, bool):
         return v
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             v = v.item()
-        except (TypeError, ValueError):
-            pass
-    if isinstance(v, bool) or isinstance(v, int):
+    if isinstance(v, (bool, int)):
         return v
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)

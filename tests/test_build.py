@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from talentkg.errors import DataError
 from talentkg.graph.build import build
 from talentkg.resources import DATA_DIR
 from tests.conftest import run_cli
@@ -50,7 +51,7 @@ def test_failed_build_leaves_previous_output(built, tmp_path):
         fh.write(
             "bad-row,440100,2024-02-30,exact,,10000,,all_urban,2023,gz-salary-2023,gz-salary-2023,https://example.org/x,quote here,medium,\n"
         )
-    with pytest.raises(Exception):
+    with pytest.raises(DataError):
         build(prev, data_dir=data)
     assert {p.name: p.read_bytes() for p in prev.iterdir()} == before
 

@@ -37,7 +37,7 @@ def cluster(tmp_path):
     """A scheduler and two single-threaded workers on 127.0.0.1, free ports, stopped by pid."""
     sched_file = tmp_path / "scheduler.json"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "PYTHONPATH": str(ROOT)}
-    logs = [open(tmp_path / f"dask-{i}.log", "w") for i in range(3)]
+    logs = [open(tmp_path / f"dask-{i}.log", "w") for i in range(3)]  # noqa: SIM115  (closed in the teardown below)
     procs = [
         subprocess.Popen(
             [

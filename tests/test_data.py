@@ -84,7 +84,7 @@ def test_regions_and_gba(kg):
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared not beside the repo")
 def test_reference_tables_match_shared():
     manifest = (DATA_DIR / "reference" / "MANIFEST.sha256").read_text().split("\n")
-    pairs = [l.split() for l in manifest if l.strip()]
+    pairs = [line.split() for line in manifest if line.strip()]
     assert len(pairs) == 5
     for digest, rel in pairs:
         local = DATA_DIR / "reference" / rel

@@ -7,15 +7,14 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 
 import openpyxl
 import pandas as pd
 import pytest
 from rich.cells import cell_len
 
-from talentkg.render import compact, fit_widths, suggest, truncate
-from tests.conftest import ROOT, run_cli
+from talentkg.render import compact, fit_widths, truncate
+from tests.conftest import ROOT
 
 
 def cli(*args, width=None, env=None, cwd=None):
@@ -104,7 +103,7 @@ def test_help_everywhere_with_an_example():
 
     runner = CliRunner()
     seen = 0
-    for path, cmd in commands(main):
+    for path, _cmd in commands(main):
         res = runner.invoke(main, [*path, "-h"])
         assert res.exit_code == 0, path
         assert "talentkg " in res.output.split("Options:")[0] and "xample" in res.output, (

@@ -3,6 +3,7 @@ safe to share across threads — concurrent calls give exactly the sequential an
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -67,10 +68,8 @@ def test_concurrent_calls_equal_sequential(kg):
     start = threading.Barrier(8)
 
     def one(i):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             start.wait(timeout=30)
-        except threading.BrokenBarrierError:
-            pass
         return i, kg.assess(PROFILES[i])
 
     with ThreadPoolExecutor(max_workers=8) as ex:

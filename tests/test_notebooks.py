@@ -8,7 +8,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbclient")
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT  # noqa: E402  (after the importorskip above)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -27,7 +27,6 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     assert errors == []
     figures = sorted(tmp_path.glob("*.png"))
     assert figures, "the notebook draws at least one figure"
-    import numpy as np
     from matplotlib import image
 
     for f in figures:  # not blank: a real share of the pixels are not background white

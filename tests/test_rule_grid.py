@@ -55,7 +55,7 @@ def grid(kg):
 
 
 def test_salary_threshold_equals_assess(kg, grid):
-    stds, cities, dates = grid
+    _stds, cities, dates = grid
     situations = [(c, d) for c in cities for d in dates]
     profiles = [{"city": c, "application_date": d, "monthly_salary_rmb": 1} for c, d in situations]
     results = kg.assess(profiles)
@@ -149,11 +149,14 @@ def test_document_exemptions_and_recognition_equal_assess(kg):
         got = sorted(
             (x["document_type"], x["status"], x["code"], x["reason_zh"]) for x in r.get("document_exemptions", [])
         )
+
         # the sentences name the input field (days_since_move vs days_since_internal_move): compare codes, and zh where no field is named
-        norm = lambda rows: [
-            (a, b, c, z if c not in ("exemption.days_missing", "exemption.category_missing") else "")
-            for a, b, c, z in rows
-        ]  # noqa: E731
+        def norm(rows):
+            return [
+                (a, b, c, z if c not in ("exemption.days_missing", "exemption.category_missing") else "")
+                for a, b, c, z in rows
+            ]  # noqa: E731
+
         assert norm(lib) == norm(got), (f, t, d, cat, days)
         seen_undetermined |= any(s == "undetermined" for _, s, _, _ in lib)
         if cat is not None:

@@ -92,7 +92,6 @@ def test_allow_service_really_sends(kg, listener, monkeypatch):
 
 @pytest.mark.slow
 def test_served_endpoint_refuses_service_and_child_dies_with_parent(listener):
-    import os
     import re
     import signal
     import subprocess

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -145,7 +144,7 @@ def test_guangzhou_2023_from_seed_004_derives_the_base():
     ],
 )
 def test_beijing_shanghai_2026(city, notice, valid_from, std):
-    rows, out = dry_run(city, notice, "--valid-from", valid_from, "--basis", "all_urban", "--statistics-year", "2024")
+    rows, _out = dry_run(city, notice, "--valid-from", valid_from, "--basis", "all_urban", "--statistics-year", "2024")
     same_as_packaged(rows, std)
 
 

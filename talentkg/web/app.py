@@ -265,7 +265,7 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
         ctx = {"q": q, "given": given, "errors": {}, "result": None}
         if request.query_params.get("run"):
             try:
-                text, variables, rows, truncated, ms = wb.run_library(q.name, given)
+                _text, variables, rows, truncated, ms = wb.run_library(q.name, given)
                 cells: list[list[Cell]] = [[cell(t) for t in r] for r in rows]
                 types = {}
                 for i, v in enumerate(variables):
@@ -446,7 +446,7 @@ def create_app(kg=None, graph: str | Path | None = None, timeout: float | None =
         except (SyntaxError, ValueError, OSError) as e:
             return PlainTextResponse(f"query: {e}\n", status_code=400)
         if out[0] == "select":
-            _, variables, rows, truncated = out
+            _, variables, rows, _truncated = out
             if "text/csv" in accept:
                 return Response(_csv_bytes(variables, rows), media_type="text/csv; charset=utf-8")
             return Response(_select_json(variables, rows), media_type="application/sparql-results+json")
