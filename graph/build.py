@@ -87,7 +87,7 @@ def make_store(triples: list[ox.Triple]) -> ox.Store:
 
 
 def serialize_ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 _SAFE_LOCAL = re.compile(

@@ -27,7 +27,7 @@ from talentkg.values import domain_error
 
 XSD = PREFIXES["xsd"]
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-PROVENANCE_COLUMNS = {
+PROVENANCE_COLUMNS: dict[str, dict[str, dict[str, Any]]] = {
     # every policy fact: the document, the URL and a short quote
     "fact": {
         "source_document": {"property": "prov:wasDerivedFrom", "type": "ref", "ref": "documents", "required": True},
@@ -366,6 +366,7 @@ class TableReader:
             raise DataError(rel, line, f"{v!r} is not one of {c.choices}", c.name)
         if c.when is not None:
             if v == c.when:
+                assert c.property and c.object  # tables.yaml: a `when` column names its property and object
                 yield Triple(s, NamedNode(expand(c.property)), NamedNode(expand(c.object)))
             return
         if c.property is None:
@@ -378,6 +379,7 @@ class TableReader:
         yield Triple(o, p, s) if c.inverse else Triple(s, p, o)
 
     def _embedded_node(self, s, p, c: ColumnSpec, v: str, row: dict[str, str]) -> Iterable[Triple]:
+        assert c.node is not None  # called for node columns only
         n = NamedNode(TKD + c.node["template"].format(slug=slug(v)))
         yield Triple(s, p, n)
         yield Triple(n, RDF_TYPE, NamedNode(expand(c.node["class"])))
@@ -430,7 +432,7 @@ class TableReader:
                 raise DataError(rel, line, f"{v!r} is not an http(s) URL", c.name)
             return Literal(v, datatype=NamedNode(XSD + "anyURI"))
         if t == "ref":
-            target = self.keys.get(c.ref)
+            target = self.keys.get(c.ref or "")
             if target is None:
                 raise DataError(rel, line, f"refers to unknown table {c.ref!r}", c.name)
             v = c.ref_prefix + v

@@ -17,7 +17,7 @@ from talentkg import messages
 from talentkg.namespaces import APPLICANTS_GRAPH, applicant_iri
 from talentkg.profile import Vocabulary, profile_quads
 from talentkg.querylib import assessment_updates
-from talentkg.terms import plain, rows_to_dicts
+from talentkg.terms import plain, rows_to_dicts, solutions
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
@@ -146,13 +146,13 @@ def outcome_values(kg, store: ox.Store | None = None) -> dict[tuple[str, str], d
     the outcome's own values merged over those of the per-context evaluation it shares."""
     st = store or kg.store
     evals: dict[str, dict] = {}
-    for sol in st.query(kg.queries["assess_evaluation_values"].text):
+    for sol in solutions(st.query(kg.queries["assess_evaluation_values"].text)):
         e = evals.setdefault(sol["evaluation"].value, {"values": {}, "labels": {}})
         key = sol["key"].value
         e["values"][key] = value(sol["value"])
         _label(sol, e["labels"], key)
     out: dict[tuple[str, str], dict] = {}
-    for sol in st.query(kg.queries["assess_outcome_values"].text):
+    for sol in solutions(st.query(kg.queries["assess_outcome_values"].text)):
         k = (sol["applicant"].value, sol["rule"].value)
         o = out.get(k)
         if o is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -317,6 +318,7 @@ def why_changed(d1: dict, d2: dict) -> tuple[str, str]:
         elif a:
             txt = f"{code}: {a[0]} on {d1['as_of']} ({_text(a[1])}); not in force on {d2['as_of']}"
         else:
+            assert b is not None  # a route absent on both dates is not in the union
             txt = f"{code}: not in force on {d1['as_of']}; {b[0]} on {d2['as_of']} ({_text(b[1])})"
         parts.append(txt)
         for _, item in filter(None, (a, b)):
@@ -385,7 +387,7 @@ def run_batch(
     required = ("city",) if as_of else ("city", "application_date")
     rows = number_rows(read_rows(src, encoding=encoding, allowed=ALLOWED, required=required))
     columns = COMPARE_COLUMNS if compare else OUT_COLUMNS
-    job = compare_job(as_of, compare) if compare else assess_job(as_of)
+    job = compare_job(as_of or "", compare) if compare else assess_job(as_of)  # --compare needs --as-of (above)
     report = BatchReport()
     inputs = expand_inputs(src)
     writer = RowWriter(out, columns, fmt, inputs)
@@ -415,7 +417,7 @@ def run_batch(
             for r in block:
                 if r.get("error"):
                     continue
-                v = r.get("verdict_2") if compare else r["verdict"]
+                v = str(r.get("verdict_2") if compare else r["verdict"])
                 report.counts[v] = report.counts.get(v, 0) + 1
                 if compare:
                     k = (r["city"], r["verdict_1"], r["verdict_2"])
@@ -589,8 +591,8 @@ def compare(kg, table, d1: str, d2: str):
 
 @dataclass
 class RosterComparison:
-    people: object  # DataFrame: one row per person (COMPARE_COLUMNS)
-    summary: object  # DataFrame: city × verdict on date 1 × verdict on date 2 → people
+    people: Any  # DataFrame: one row per person (COMPARE_COLUMNS)
+    summary: Any  # DataFrame: city × verdict on date 1 × verdict on date 2 → people
 
     @property
     def changes(self):

@@ -21,7 +21,7 @@ def policy_ntriples(kg) -> bytes:
     import pyoxigraph as ox
 
     quads = kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _engine(data: bytes, data_version: str) -> Engine:

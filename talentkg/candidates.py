@@ -63,7 +63,7 @@ def add_candidates(kg, profile: dict, result: dict) -> dict:
     except Exception:  # an unknown city or date is reported by the assessment itself
         return result
     for o in undetermined:
-        rows = found.get(o.get("criterion"))
+        rows = found.get(o.get("criterion") or "")
         if rows:
             o.setdefault("values", {})["candidates"] = rows
     return result

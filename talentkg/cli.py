@@ -289,7 +289,7 @@ def list_queries(fmt, columns, excel):
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     from talentkg.errors import ParameterError
 
-    out = {}
+    out: dict[str, str] = {}
     for p in params:
         if "=" not in p:
             raise ParameterError(p, "write parameters as --param key=value")

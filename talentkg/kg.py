@@ -18,12 +18,16 @@ import hashlib
 import threading
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from talentkg.graph.build import collect_triples, make_store, serialize_ntriples
 from talentkg.querylib import ParameterBinder, QueryFile, library, parse_query_file, with_values
-from talentkg.terms import declared_columns, result_frame, rows_to_dicts
+from talentkg.terms import declared_columns, result_frame, rows_to_dicts, solutions
+
+if TYPE_CHECKING:
+    from talentkg.assess import ScratchStores
 
 _EVIDENCE_Q = """PREFIX tk: <https://w3id.org/talentkg/ontology#>
 SELECT ?ev (COUNT(?e) AS ?n) WHERE { ?e a tk:CatalogueEntry ; tk:evidence ?evidence .
@@ -32,7 +36,7 @@ SELECT ?ev (COUNT(?e) AS ?n) WHERE { ?e a tk:CatalogueEntry ; tk:evidence ?evide
 
 def catalogue_evidence(store: ox.Store) -> dict[str, int]:
     """Catalogue entries in the graph, by evidence flag (``reconstructed``, ``official_annex`` …)."""
-    return {r["ev"].value: int(r["n"].value) for r in store.query(_EVIDENCE_Q)}
+    return {r["ev"].value: int(r["n"].value) for r in solutions(store.query(_EVIDENCE_Q))}
 
 
 class KnowledgeGraph:
@@ -53,7 +57,7 @@ class KnowledgeGraph:
         self.queries: dict[str, QueryFile] = library()
         self.binder = ParameterBinder(store)
         self.graph = graph or GraphSource("packaged", data_version=data_version)
-        self._scratch = None
+        self._scratch: ScratchStores | None = None
         self._scratch_lock = threading.Lock()
 
     @property
@@ -96,6 +100,7 @@ class KnowledgeGraph:
                 validate_triples(triples)
         else:
             p = src.path
+            assert p is not None  # a GraphSource that is not packaged/overlay names its file
             fmt = ox.RdfFormat.N_TRIPLES if p.suffix == ".nt" else ox.RdfFormat.TURTLE
             triples = sorted((q.triple for q in ox.parse(path=str(p), format=fmt)), key=str)
         from talentkg.dataset import current_release
@@ -289,7 +294,7 @@ class KnowledgeGraph:
             {ox.Variable("top"): ox.NamedNode(TK + name)},
         )
         out = set()
-        for r in self.store.query(q):
+        for r in solutions(self.store.query(q)):
             if isinstance(r["c"], ox.NamedNode) and r["c"].value.startswith(TK):
                 out.add(r["c"].value[len(TK) :])
         return out
@@ -298,24 +303,24 @@ class KnowledgeGraph:
         from talentkg.namespaces import TK
 
         q = "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT ?c WHERE { ?c a owl:Class }"
-        return {r["c"].value[len(TK) :] for r in self.store.query(q) if r["c"].value.startswith(TK)}
+        return {r["c"].value[len(TK) :] for r in solutions(self.store.query(q)) if r["c"].value.startswith(TK)}
 
     def to_networkx(self, classes: list[str] | None = None, include_literals: bool = False):
         """A networkx MultiDiGraph; ``classes`` (local names, e.g. ``["Jurisdiction"]``) keeps the nodes of
         those classes and of all their subclasses. An unknown class name is an error (with a suggestion)."""
         from talentkg.exports import to_networkx
 
-        keep = None
+        keep: list[str] | None = None
         if classes:
             from talentkg.errors import ParameterError
             from talentkg.render import suggest
 
             known = self.class_names()
-            keep = set()
+            wanted: set[str] = set()
             for c in classes:
                 name = c.split(":", 1)[1] if c.startswith("tk:") else c
                 if name not in known:
                     raise ParameterError("classes", f"no class {c!r} in the ontology{suggest(name, known)}")
-                keep |= self.subclasses(name) | {name}
-            keep = sorted(keep)
+                wanted |= self.subclasses(name) | {name}
+            keep = sorted(wanted)
         return to_networkx(self.store, classes=keep, include_literals=include_literals)

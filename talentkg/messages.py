@@ -56,14 +56,14 @@ def _text(v) -> str:
 class _Fill(dict):
     def __init__(self, values: dict, labels: dict, lang: str):
         super().__init__()
-        self.values, self.labels, self.lang = values, labels, lang
+        self.given, self.labels, self.lang = values, labels, lang
 
     def __missing__(self, key: str) -> str:
         lab = self.labels.get(key) or {}
         if lab.get(self.lang) or lab.get("en"):
             return lab.get(self.lang) or lab["en"]
-        if key in self.values and self.values[key] is not None:
-            return _text(self.values[key])
+        if key in self.given and self.given[key] is not None:
+            return _text(self.given[key])
         return "?"
 
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
 from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD, applicant_iri
+from talentkg.terms import solutions
 from talentkg.values import literal, parse_bool, parse_date, parse_number, to_decimal
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
@@ -71,11 +72,13 @@ class Vocabulary:
     @classmethod
     def from_store(cls, store: ox.Store) -> Vocabulary:
         def values(q: str) -> set[str]:
-            return {r[0].value for r in store.query(q)}
+            return {r[0].value for r in solutions(store.query(q))}
 
         pre = "PREFIX tk: <https://w3id.org/talentkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         tokens: dict[str, set[str]] = {}
-        for r in store.query(pre + "SELECT ?f ?v WHERE { ?b a tk:PointsBand ; tk:profileField ?f ; tk:matchValue ?v }"):
+        for r in solutions(
+            store.query(pre + "SELECT ?f ?v WHERE { ?b a tk:PointsBand ; tk:profileField ?f ; tk:matchValue ?v }")
+        ):
             tokens.setdefault(r["f"].value, set()).add(r["v"].value)
         return cls(
             awards=values(pre + "SELECT ?n WHERE { ?a a tk:Award ; skos:notation ?n }"),
@@ -209,6 +212,8 @@ def _share_facts(p: dict, vocab: Vocabulary) -> None:
         inner = pf.get(f)
         if inner is None or inner == "":
             continue
+        inner_v: str | Decimal
+        top_v: str | Decimal | None
         if f == "education":
             inner_v, top_v = str(inner).strip(), (str(p[f]).strip() if f in p else None)
             if inner_v not in vocab.education:

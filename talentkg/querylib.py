@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from talentkg.errors import ParameterError
 from talentkg.namespaces import APPLICANTS_GRAPH, PREFIXES
 from talentkg.resources import QUERIES_DIR
+from talentkg.terms import solutions
 from talentkg.values import literal, parse_bool, parse_date, parse_number
 
 XSD = PREFIXES["xsd"]
@@ -237,7 +238,7 @@ class ParameterBinder:
             q = """PREFIX tk: <https://w3id.org/talentkg/ontology#>
                    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
                    SELECT ?j ?code ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
-            for row in self.store.query(q):
+            for row in solutions(self.store.query(q)):
                 j = row["j"]
                 idx[name_key(row["code"].value)] = j
                 label = row["label"].value
@@ -252,7 +253,7 @@ class ParameterBinder:
         q = """PREFIX tk: <https://w3id.org/talentkg/ontology#>
                PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
                SELECT DISTINCT ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
-        names = sorted(r["label"].value for r in self.store.query(q))
+        names = sorted(r["label"].value for r in solutions(self.store.query(q)))
         return names + [n[:-1] for n in names if n.endswith(("市", "省")) and len(n) > 2]
 
     def jurisdiction(self, name: str, v: str) -> ox.NamedNode:
@@ -271,7 +272,7 @@ class ParameterBinder:
         if not self._notations:  # built aside, then published whole: safe when threads share the binder
             q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?cls ?n WHERE { ?c a ?cls ; skos:notation ?n }"
             notations: dict[str, set[str]] = {}
-            for r in self.store.query(q):
+            for r in solutions(self.store.query(q)):
                 notations.setdefault(r["cls"].value, set()).add(r["n"].value)
             self._notations = notations
         allowed = self._notations.get(cls, set())
@@ -363,7 +364,7 @@ def _vm_size() -> int:
     return 0
 
 
-def _syntax(e: Exception, where: str) -> ParameterError:
+def _syntax(e: Exception | str, where: str) -> ParameterError:
     return ParameterError(where, f"SPARQL syntax error: {e}; fix the query text (the position is line:column)")
 
 
@@ -423,9 +424,9 @@ def _run_forked(store, text, form, timeout, memory_mb, where):
             try:
                 res = store.query(text)
                 if isinstance(res, ox.QueryTriples):
-                    out = b"T" + ox.serialize(list(res), format=ox.RdfFormat.N_TRIPLES)
+                    out = b"T" + (ox.serialize(list(res), format=ox.RdfFormat.N_TRIPLES) or b"")
                 else:
-                    out = b"R" + res.serialize(format=ox.QueryResultsFormat.JSON)
+                    out = b"R" + (res.serialize(format=ox.QueryResultsFormat.JSON) or b"")
             except SyntaxError as e:
                 out = b"S" + str(e).encode("utf-8", "replace")
             except MemoryError:

@@ -120,7 +120,7 @@ def wait_ready(
     deadline = time.time() + 30
     while time.time() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+            err = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip().splitlines()
             last = err[-1] if err else f"exit code {proc.returncode}"
             raise TalentKGError(f"the Oxigraph server stopped at start-up on {host}:{port}: {last[:300]}")
         try:

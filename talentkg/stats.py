@@ -9,7 +9,9 @@ TK = "https://w3id.org/talentkg/ontology#"
 
 
 def graph_stats(triples) -> dict[str, Counter]:
-    classes, confidence, evidence = Counter(), Counter(), Counter()
+    classes: Counter[str] = Counter()
+    confidence: Counter[str] = Counter()
+    evidence: Counter[str] = Counter()
     for t in triples:
         p = t.predicate.value
         if p == TYPE and t.object.value.startswith(TK):

@@ -81,6 +81,13 @@ def binding_value(binding: dict | None, numbers: NumberMode = "plain") -> object
     return literal_value(binding["value"], binding.get("datatype", ""), numbers)
 
 
+def solutions(result) -> ox.QuerySolutions:
+    """``store.query(...)`` of a SELECT, typed as such (an ASK or CONSTRUCT here is a programming error)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected SELECT solutions, got {type(result).__name__}")
+    return result
+
+
 def rows_to_dicts(result) -> list[dict]:
     names = [v.value for v in result.variables]
     return [{n: plain(sol[n]) for n in names} for sol in result]
@@ -142,12 +149,12 @@ def declared_columns(text: str) -> dict[str, str]:
 
 def column_kinds(columns: list[str], term_rows: list[list], declared: dict[str, str] | None = None) -> dict[str, str]:
     declared = declared or {}
-    kinds = {}
+    kinds: dict[str, str] = {}
     for i, c in enumerate(columns):
         if c in declared:
             kinds[c] = declared[c]
             continue
-        seen = {term_kind(r[i]) for r in term_rows} - {None}
+        seen = {k for r in term_rows if (k := term_kind(r[i])) is not None}
         if len(seen) == 1:
             kinds[c] = seen.pop()
         elif seen and seen <= {"integer", "decimal"}:

@@ -190,6 +190,7 @@ def _form_profile(request: Request) -> dict:
     profile: dict = {}
     factors: dict = {}
     for name, kind in ALL_FIELDS:
+        value: list[str] | str | None
         if kind.startswith("list:"):
             vals = [v for v in qp.getlist(name) if v.strip()]
             value = vals if vals else None

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from talentkg.errors import TalentKGError
 from talentkg.namespaces import PREFIXES
+from talentkg.terms import solutions
 
 QUERY_TIMEOUT_S = 30.0  # the CLI's default
 MAX_ROWS = 10_000  # rows shown or downloaded per query
@@ -39,7 +40,7 @@ class Choice:
 
 
 def _select(store: ox.Store, text: str):
-    return list(store.query(PRE + text))
+    return list(solutions(store.query(PRE + text)))
 
 
 def jurisdictions(store: ox.Store) -> list[Choice]:
