@@ -160,16 +160,6 @@ def serialize_turtle(triples: list[ox.Triple]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, content: bytes, inputs=(), field: str = "--out") -> None:
-    """Write to a temporary file beside ``path``, then rename over it (no half-written file).
-
-    Delegates to :func:`talentkg.files.write_output` (``-`` = stdout, umask / existing mode
-    respected, never renames over a device, refuses an input as output)."""
-    from talentkg.files import write_output
-
-    write_output(path, content, inputs=inputs, field=field)
-
-
 def build(
     out_dir: Path | None,
     data_dir: Path = DATA_DIR,

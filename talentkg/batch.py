@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from talentkg.batch_io import BatchInputError, InputRow, read_rows
 from talentkg.errors import TalentKGError
-from talentkg.profile import TOP_FIELDS
+from talentkg.profile_schema import TOP_FIELDS
 
 CHUNK = 10_000  # applicants per set-based pass: bounds memory, keeps every query set-based
 
@@ -73,6 +73,9 @@ COMPARE_COLUMNS = [
 
 
 class _Columns:
+    """A roster's columns: the profile fields of talentkg/profile_schema.py (points factors as
+    ``points_factors.<factor>``; an unknown factor is reported on each row by the profile check)."""
+
     describe = ", ".join(sorted(TOP_FIELDS - {"points_factors"})) + " and points_factors.<factor>"
 
     def __call__(self, h: str) -> bool:

@@ -274,8 +274,7 @@ def _published() -> list[tuple[str, str, int]]:
 
 def import_annex(path: Path, out: Path, quiet: bool = False) -> list[str]:
     """Read the annex, write ``out`` atomically, return the report lines. ``quiet``: no progress display."""
-    from talentkg.files import check_output
-    from talentkg.graph.build import write_atomic
+    from talentkg.files import check_output, write_output
     from talentkg.progress import spinner, track
 
     check_output(out, inputs=[path])  # fail early: the annex itself is never overwritten
@@ -356,7 +355,7 @@ def import_annex(path: Path, out: Path, quiet: bool = False) -> list[str]:
     w = csv.DictWriter(buf, fieldnames=OUT_COLUMNS, lineterminator="\n")
     w.writeheader()
     w.writerows(out_rows)
-    write_atomic(out, buf.getvalue().encode("utf-8"), inputs=[path])
+    write_output(out, buf.getvalue().encode("utf-8"), inputs=[path])
     counts: Counter[tuple[str, str]] = Counter()
     for entry_row in out_rows:
         counts[("total", "all")] += 1

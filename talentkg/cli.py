@@ -509,8 +509,25 @@ def query(
     type=click.Choice(["en", "zh"]),
     help="Print a readable explanation in English or Chinese instead of JSON (the JSON holds both languages).",
 )
+@click.option(
+    "--fields", "list_fields", is_flag=True, help="List the profile fields (name, kind, ontology property) and exit."
+)
 def assess(
-    profile, batch, out, graph, as_of, compare, strict, encoding, workers, scheduler, chunk_size, fmt, quiet, lang
+    profile,
+    batch,
+    out,
+    graph,
+    as_of,
+    compare,
+    strict,
+    encoding,
+    workers,
+    scheduler,
+    chunk_size,
+    fmt,
+    quiet,
+    lang,
+    list_fields,
 ):
     """Which category can an applicant apply for on a date, and why? PROFILE.json, or - for stdin.
 
@@ -524,8 +541,15 @@ def assess(
       echo '{"city": "Guangzhou", "application_date": "2023-12-01", "monthly_salary_rmb": 65000}' | talentkg assess -
       talentkg assess --batch applicants.csv --out results.xlsx
       talentkg assess --batch roster.csv --as-of 2024-07-12 --compare 2024-07-13 --out changes.csv
+      talentkg assess --fields   # the profile fields (also the roster's columns)
     """
     from talentkg.errors import ParameterError
+
+    if list_fields:
+        from talentkg.profile_schema import field_reference
+
+        click.echo(field_reference(), nl=False)
+        return
 
     if as_of is not None:
         as_of = as_of.strip()

@@ -15,7 +15,7 @@ import logging
 import re
 from pathlib import Path
 
-from talentkg.graph.build import write_atomic
+from talentkg.files import write_output
 from talentkg.resources import ONTOLOGY_FILE
 
 
@@ -77,5 +77,5 @@ def make_docs(out_dir: Path) -> Path:
             html = re.sub(r"<html(?: lang=\"[^\"]*\")?>", f'<html lang="{lang}">', html, count=1)
             pages[rel] = html
     for rel, html in pages.items():
-        write_atomic(out_dir / rel, html.encode("utf-8"))
+        write_output(out_dir / rel, html.encode("utf-8"))
     return out_dir / "index.html"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from talentkg.graph.build import write_atomic
+from talentkg.files import write_output
 from talentkg.namespaces import PREFIXES, XSD
 from talentkg.terms import literal_value
 
@@ -529,24 +529,24 @@ def owl_profile_problems(triples: list[ox.Triple]) -> list[str]:
 def export(store: ox.Store, fmt: str, out: Path, schema: bool = False) -> list[Path]:
     triples = default_triples(store)
     if fmt == "owl":
-        write_atomic(out, ox.serialize(owl_triples(triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES))
+        write_output(out, ox.serialize(owl_triples(triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES))
         return [out]
     if fmt == "jsonld":
-        write_atomic(out, compact_jsonld(triples))
+        write_output(out, compact_jsonld(triples))
         return [out]
     if fmt in RDF_FORMATS:
         rdf_format, _ = RDF_FORMATS[fmt]
         kw = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml") else {}
-        write_atomic(out, ox.serialize(triples, format=rdf_format, **kw))
+        write_output(out, ox.serialize(triples, format=rdf_format, **kw))
         return [out]
     if fmt == "graphml":
-        write_atomic(out, graphml(store, schema=schema))
+        write_output(out, graphml(store, schema=schema))
         return [out]
     if fmt == "neo4j":
         out.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, content in neo4j_files(PropertyGraph(triples)).items():
-            write_atomic(out / name, content)
+            write_output(out / name, content)
             paths.append(out / name)
         return paths
     raise ValueError(f"unknown format {fmt}")

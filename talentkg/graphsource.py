@@ -65,7 +65,7 @@ def write_manifest(
     out_dir: Path, data_version: str, catalogue: Path | None, evidence: dict[str, int], overlays: list | None = None
 ) -> Path:
     """Record what a build was made from (called by ``talentkg build`` after the graph is written)."""
-    from talentkg.graph.build import write_atomic
+    from talentkg.files import write_output
 
     doc = {
         "graph": "talentkg.nt",
@@ -77,7 +77,7 @@ def write_manifest(
         "catalogue_evidence": dict(sorted(evidence.items())),
     }
     out = Path(out_dir) / MANIFEST_NAME
-    write_atomic(out, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    write_output(out, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return out
 
 

@@ -14,48 +14,18 @@ import pyoxigraph as ox
 
 from talentkg.errors import ParameterError
 from talentkg.namespaces import APPLICANTS_GRAPH, TK, TKD, applicant_iri
+from talentkg.profile_schema import BY_NAME, FACTORS, REQUIRED, SHARED_FACTS, TOP_FIELDS, factors_of
 from talentkg.terms import solutions
 from talentkg.values import literal, parse_bool, parse_date, parse_number, to_decimal
 
 G = ox.NamedNode(APPLICANTS_GRAPH)
 
-TOP_FIELDS = {
-    "id",
-    "city",
-    "application_date",
-    "application_type",
-    "monthly_salary_rmb",
-    "points",
-    "points_factors",
-    "education",
-    "related_experience_years",
-    "age",
-    "awards",
-    "overseas_qualifications",
-    "language_teacher",
-    "teaching_certificate",
-    "education_degree",
-    "previous_city",
-    "previous_category",
-    "internal_transfer",
-    "days_since_internal_move",
-    "same_position",
-    "waiver_conditions",
-    "postdoctoral_research",
-}
-NUMERIC_FACTORS = {
-    "annual_salary_rmb",
-    "related_experience_years",
-    "months_in_china_per_year",
-    "hsk_level",
-    "age",
-    "local_bonus",
-}
-BOOLEAN_FACTORS = {"former_chinese_national", "chinese_taught_degree"}
-TOKEN_FACTORS = {"education", "work_region"}
-LIST_FACTORS = {"extras"}
-FACTOR_FIELDS = NUMERIC_FACTORS | BOOLEAN_FACTORS | TOKEN_FACTORS | LIST_FACTORS
-SHARED_FACTS = ("education", "related_experience_years", "age")  # one fact, given at top level or in points_factors
+# the fields are declared once, in talentkg/profile_schema.py
+NUMERIC_FACTORS = factors_of("number", "integer")
+BOOLEAN_FACTORS = factors_of("boolean")
+TOKEN_FACTORS = factors_of("choice")
+LIST_FACTORS = factors_of("list")
+FACTOR_FIELDS = set(FACTORS)
 APPLICATION_TYPES = ("new", "transfer", "renewal")
 
 
@@ -122,7 +92,7 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
             f"unknown field{suggest(unknown[0], TOP_FIELDS)}; allowed fields: {', '.join(sorted(TOP_FIELDS))}",
         )
     p = {k: v for k, v in profile.items() if v is not None and v != ""}
-    for req in ("city", "application_date"):
+    for req in REQUIRED:
         if req not in p:
             raise ParameterError(req, "is required")
     key = str(p.get("id", index + 1))
@@ -150,9 +120,16 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     if "education" in p:
         add("education", ox.NamedNode(TKD + "education/" + _token("education", p["education"], vocab.education)))
     if "related_experience_years" in p:
-        add("experienceYears", _number("related_experience_years", p["related_experience_years"], maximum=Decimal(100)))
+        add(
+            "experienceYears",
+            _number(
+                "related_experience_years",
+                p["related_experience_years"],
+                maximum=BY_NAME["related_experience_years"].maximum,
+            ),
+        )
     if "age" in p:
-        add("age", _number("age", p["age"], integer=True, maximum=Decimal(130)))
+        add("age", _number("age", p["age"], integer=True, maximum=BY_NAME["age"].maximum))
     for i, a in enumerate(_list("awards", p.get("awards", []))):
         add("holdsAward", ox.NamedNode(TKD + "award/" + _token(f"awards[{i}]", a, vocab.awards)))
     for i, q in enumerate(_list("overseas_qualifications", p.get("overseas_qualifications", []))):
@@ -259,8 +236,8 @@ def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Qua
     for f, v in sorted(pf.items()):
         name = f"points_factors.{f}"
         if f in NUMERIC_FACTORS:
-            maximum = {"months_in_china_per_year": Decimal(12), "age": Decimal(130), "hsk_level": Decimal(9)}.get(f)
-            put(node(f), f, "numericValue", _number(name, v, integer=f in ("age", "hsk_level"), maximum=maximum))
+            spec = FACTORS[f]
+            put(node(f), f, "numericValue", _number(name, v, integer=spec.kind == "integer", maximum=spec.maximum))
         elif f in BOOLEAN_FACTORS:
             if _bool(name, v):
                 put(node(f), f, "tokenValue", ox.Literal("true"))

@@ -464,9 +464,9 @@ def write_rows(target: Path, rows: dict[str, list[dict]]) -> list[Path]:
         written = []
         target.mkdir(parents=True, exist_ok=True)
         for rel in changed:
-            from talentkg.graph.build import write_atomic
+            from talentkg.files import write_output
 
-            write_atomic(target / rel, (stage / rel).read_bytes())
+            write_output(target / rel, (stage / rel).read_bytes())
             written.append(target / rel)
         return written
 

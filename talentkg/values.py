@@ -1,4 +1,9 @@
-"""Typed values from user input (query parameters, profile fields): one parser per type, errors name the field."""
+"""Typed values from user input and data tables: one parser per type, the only one in the project.
+
+``date_text``, ``number_value`` and ``bool_value`` parse a value and raise :class:`ValueProblem`
+(the message, without a place). Their callers add the place: ``parse_date`` / ``to_decimal`` /
+``parse_number`` / ``parse_bool`` a field (ParameterError: query parameters, profile fields),
+``loaders/tables.py`` a file:line and column (DataError: data/ tables and overlays)."""
 
 from __future__ import annotations
 
@@ -17,15 +22,39 @@ def literal(v: str, xsd_type: str) -> ox.Literal:
     return ox.Literal(v, datatype=ox.NamedNode(XSD + xsd_type))
 
 
-def parse_date(field: str, v) -> ox.Literal:
+class ValueProblem(ValueError):
+    """A value that does not parse as its type; ``str()`` is the message (without field or line)."""
+
+
+def date_text(v) -> str:
+    """An ISO calendar date YYYY-MM-DD (a real day: 2024-02-30 is refused), as its text."""
     s = str(v).strip()
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
             raise ValueError
         dt.date.fromisoformat(s)
     except ValueError:
-        raise ParameterError(field, f"{v!r} is not a date; write YYYY-MM-DD (e.g. 2023-12-01)") from None
-    return literal(s, "date")
+        raise ValueProblem(f"{v!r} is not a date; write YYYY-MM-DD (e.g. 2023-12-01)") from None
+    return s
+
+
+def bool_value(v) -> bool:
+    """true/false, yes/no, 1/0 (any case), or a Python bool."""
+    if isinstance(v, bool):
+        return v
+    low = str(v).strip().lower()
+    if low in ("true", "yes", "1"):
+        return True
+    if low in ("false", "no", "0"):
+        return False
+    raise ValueProblem(f"{v!r} is not a boolean; write true or false")
+
+
+def parse_date(field: str, v) -> ox.Literal:
+    try:
+        return literal(date_text(v), "date")
+    except ValueProblem as e:
+        raise ParameterError(field, str(e)) from None
 
 
 # ---------------------------------------------------------------- number domain
@@ -41,6 +70,14 @@ _EXACT = Context(prec=400, Emin=-999999, Emax=999999)  # no rounding in normaliz
 
 
 def to_decimal(field: str, v) -> Decimal:
+    """``number_value`` with the field named in the error (ParameterError)."""
+    try:
+        return number_value(v)
+    except ValueProblem as e:
+        raise ParameterError(field, str(e)) from None
+
+
+def number_value(v) -> Decimal:
     """A number as an exact Decimal: int and Decimal as they are, str parsed exactly.
 
     A Python ``float`` (only possible through the API: the CLI reads JSON numbers as Decimal) is
@@ -48,7 +85,7 @@ def to_decimal(field: str, v) -> Decimal:
     expansion; digits the float had already lost cannot be recovered, so callers needing more
     than ~15 significant digits pass a Decimal, an int or a string."""
     if isinstance(v, bool):
-        raise ParameterError(field, f"{v!r} is not a number")
+        raise ValueProblem(f"{v!r} is not a number")
     if isinstance(v, Decimal):
         d = v
     elif isinstance(v, int):
@@ -59,9 +96,9 @@ def to_decimal(field: str, v) -> Decimal:
         try:
             d = Decimal(str(v).strip().replace("_", "x"))  # Decimal("1_000") is valid Python, not a number here
         except InvalidOperation:
-            raise ParameterError(field, f"{v!r} is not a number") from None
+            raise ValueProblem(f"{v!r} is not a number") from None
     if not d.is_finite():
-        raise ParameterError(field, f"{v!r} is not a number")
+        raise ValueProblem(f"{v!r} is not a number")
     return d
 
 
@@ -132,11 +169,7 @@ def parse_number(field: str, v, *, integer: bool = False, maximum: Decimal | Non
 
 
 def parse_bool(field: str, v) -> bool:
-    if isinstance(v, bool):
-        return v
-    low = str(v).strip().lower()
-    if low in ("true", "yes", "1"):
-        return True
-    if low in ("false", "no", "0"):
-        return False
-    raise ParameterError(field, f"{v!r} is not a boolean; write true or false")
+    try:
+        return bool_value(v)
+    except ValueProblem as e:
+        raise ParameterError(field, str(e)) from None

@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from talentkg import profile_schema
 from talentkg.errors import ParameterError, TalentKGError
 from talentkg.namespaces import PREFIXES
 from talentkg.querylib import QueryFile
@@ -41,43 +42,12 @@ HERE = Path(__file__).parent
 TK = PREFIXES["tk"]
 LABEL_PREDICATES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFIXES["dcterms"] + "title")
 
-# Profile fields of the assessment form, in order; (name, kind). Kinds: text, jurisdiction, date,
-# number, integer, choice:<source>, tristate, list:<source>. Validation is profile.py's, not ours.
-PROFILE_FORM = [
-    ("city", "jurisdiction"),
-    ("application_date", "date"),
-    ("application_type", "choice:application_type"),
-    ("monthly_salary_rmb", "number"),
-    ("education", "choice:education"),
-    ("related_experience_years", "number"),
-    ("age", "integer"),
-    ("points", "number"),
-    ("awards", "list:awards"),
-    ("overseas_qualifications", "text"),
-    ("language_teacher", "tristate"),
-    ("teaching_certificate", "tristate"),
-    ("education_degree", "tristate"),
-]
-TRANSFER_FORM = [
-    ("previous_city", "jurisdiction"),
-    ("previous_category", "choice:category"),
-    ("internal_transfer", "tristate"),
-    ("days_since_internal_move", "integer"),
-    ("same_position", "tristate"),
-]
-FACTOR_FORM = [
-    ("points_factors.annual_salary_rmb", "number"),
-    ("points_factors.education", "choice:factor_education"),
-    ("points_factors.related_experience_years", "number"),
-    ("points_factors.months_in_china_per_year", "number"),
-    ("points_factors.hsk_level", "integer"),
-    ("points_factors.age", "integer"),
-    ("points_factors.former_chinese_national", "tristate"),
-    ("points_factors.chinese_taught_degree", "tristate"),
-    ("points_factors.work_region", "choice:work_region"),
-    ("points_factors.extras", "list:extras"),
-    ("points_factors.local_bonus", "number"),
-]
+# Profile fields of the assessment form, in order; (name, widget). Widgets: text, jurisdiction, date,
+# number, integer, choice:<source>, tristate, list:<source>. The fields and their order are
+# talentkg/profile_schema.py's; validation is profile.py's, not ours.
+PROFILE_FORM = profile_schema.form("profile")
+TRANSFER_FORM = profile_schema.form("transfer")
+FACTOR_FORM = profile_schema.form("factor")
 ALL_FIELDS = PROFILE_FORM + TRANSFER_FORM + FACTOR_FORM
 
 
