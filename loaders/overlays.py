@@ -29,6 +29,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from talentkg.errors import DataError
 from talentkg.namespaces import TK
+from talentkg.values import date_value
 
 ENV = "TALENTKG_DATA"
 SUPERSEDES = "supersedes"
@@ -76,8 +77,8 @@ def _period(row: dict) -> tuple[dt.date, dt.date] | None:
     for a, b in PERIODS:
         if a in row:
             try:
-                start = dt.date.fromisoformat(row[a].strip()) if row[a].strip() else dt.date.min
-                end = dt.date.fromisoformat(row[b].strip()) if row.get(b, "").strip() else dt.date.max
+                start = date_value(row[a]) if row[a].strip() else dt.date.min
+                end = date_value(row[b]) if row.get(b, "").strip() else dt.date.max
             except ValueError:
                 return None  # a bad date is reported by the loader with its line
             return start, end

@@ -38,6 +38,11 @@ def date_text(v) -> str:
     return s
 
 
+def date_value(v) -> dt.date:
+    """``date_text`` as a ``datetime.date``."""
+    return dt.date.fromisoformat(date_text(v))
+
+
 def bool_value(v) -> bool:
     """true/false, yes/no, 1/0 (any case), or a Python bool."""
     if isinstance(v, bool):
