@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 # System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
 # workbench browser tests, a CJK font for the notebooks' Chinese labels). Installed with apt-get
 # when missing (as root, as on CI); a machine that has them installs nothing.
-APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk
+APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk poppler-utils
 SYSSTAMP     := $(VENV)/.sysdeps
 
 $(SYSSTAMP): Makefile

@@ -172,6 +172,26 @@ def outcome_values(kg, store: ox.Store | None = None) -> dict[tuple[str, str], d
     return out
 
 
+def verdict_values(kg, store: ox.Store | None = None) -> dict[str, dict]:
+    """applicant IRI → {"code", "values", "labels"} of the verdict sentence (40-verdict.ru)."""
+    out: dict[str, dict] = {}
+    for sol in (store or kg.store).query(kg.queries["assess_verdict_values"].text):
+        v = out.setdefault(sol["applicant"].value, {"code": sol["code"].value, "values": {}, "labels": {}})
+        if sol["key"] is not None:
+            key = sol["key"].value
+            v["values"][key] = value(sol["value"])
+            _label(sol, v["labels"], key)
+    return out
+
+
+def verdict_reason(v: dict | None) -> dict:
+    """The verdict sentence in both languages, rendered by talentkg.messages from its code and values."""
+    if not v:
+        return {}
+    en, zh = messages.both(v["code"], v["values"], v["labels"])
+    return {"reason": en, "reason_zh": zh, "reason_code": v["code"], "reason_values": dict(sorted(v["values"].items()))}
+
+
 def sentences(o: dict) -> tuple[str, str]:
     return messages.both(o["code"], o["values"], o["labels"])
 
@@ -213,6 +233,8 @@ def summarise_profiles(kg, profiles: list[dict], chunk: int = CHUNK) -> list[dic
                 "verdict": r["verdict"],
                 "category": r["verdict"] if r["verdict"] in ("A", "B", "C") else None,
                 "reason": r["reason"],
+                "reason_zh": r["reason_zh"],
+                "reason_code": r["reason_code"],
                 "met": sorted(split(r["met"]) + coded_lines[(app, "met")]),
                 "undetermined": sorted(split(r["undetermined"]) + coded_lines[(app, "undetermined")]),
                 "recognition": split(r["recognition"]),
@@ -234,6 +256,7 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
         run_pipeline(kg, store)
         res = read_results(kg, store)
         coded = outcome_values(kg, store)
+        vreasons = verdict_values(kg, store)
     by = lambda rows: _group(rows)  # noqa: E731
     verdicts = {r["applicant"]: r for r in res["assess_results"]}
     routes, points, transfer, quals = (
@@ -251,6 +274,9 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
             "category": v["verdict"] if v["verdict"] in ("A", "B", "C") else None,
             "verdict": v["verdict"],
             "reason": v["reason"],
+            "reason_zh": v["reason_zh"],
+            "reason_code": v["reason_code"],
+            **verdict_reason(vreasons.get(app)),
             "routes": [],
             "not_met": [],
             "undetermined": [],
