@@ -54,6 +54,11 @@ def test_assess_case(kg, case):
         assert r["verdict"] == exp["verdict"], r["reason"]
     if "category" in exp:
         assert r["category"] == exp["category"]
+    if "reason_code" in exp:  # the verdict sentence's template (data/messages.csv verdict.*)
+        assert r["reason_code"] == exp["reason_code"], r["reason"]
+    for key in ("reason", "reason_zh"):  # a substring of the verdict sentence in English / Chinese
+        if key in exp:
+            assert exp[key] in r[key], (key, r[key])
     assert _codes(r["routes"]) >= set(exp.get("met", [])), r["routes"]
     if exp.get("exact"):  # exact mode: no met route beyond the expected ones
         assert _codes(r["routes"]) == set(exp.get("met", [])), r["routes"]

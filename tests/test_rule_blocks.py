@@ -33,7 +33,9 @@ def test_every_message_code_written_by_a_query_exists():
     used = set()
     for p in [*QUERIES_DIR.glob("*.rq"), *(QUERIES_DIR / "assess").glob("*.ru")]:
         used |= set(
-            re.findall(r'"((?:salary|recognition|exemption|catalogue)\.[a-z_]+)"', p.read_text(encoding="utf-8"))
+            re.findall(
+                r'"((?:salary|recognition|exemption|catalogue|verdict)\.[a-z_]+)"', p.read_text(encoding="utf-8")
+            )
         )
     assert used and used <= set(known), sorted(used - set(known))
 
@@ -55,3 +57,41 @@ def test_render_salary_sentences():
         messages.render("salary.no_standard", {"area": "440300", "date": "2020-07-01"}, "zh", labels)
         == "数据中没有深圳市在2020-07-01有效的工资收入标准"
     )
+
+
+# the validity idiom (valid-on) and the inheritance idiom (within), written out by hand
+VALIDITY_IDIOM = re.compile(r"tk:validUntil\s+\?\w+\s+FILTER\s*\(")
+WITHIN_IDIOM = re.compile(r"\?\w+\s+tk:parentJurisdiction\*\s+\?\w+\s*\}")
+
+
+def _outside_blocks(path):
+    depth = 0
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if blocks.BEGIN.match(line):
+            depth += 1
+        elif line.strip().startswith(blocks.END):
+            depth -= 1
+        elif depth == 0 and not line.lstrip().startswith("#"):
+            yield n, line
+
+
+def test_no_query_or_step_writes_the_validity_idiom_out():
+    """Every validity decision includes the valid-on block (issue 10: nothing else re-derives validity)."""
+    found = [f"{p.name}:{n}" for p in blocks.targets() for n, ln in _outside_blocks(p) if VALIDITY_IDIOM.search(ln)]
+    assert found == []
+
+
+def test_no_assessment_step_writes_the_inheritance_idiom_out():
+    steps = sorted((QUERIES_DIR / "assess").glob("*.ru"))
+    found = [f"{p.name}:{n}" for p in steps for n, ln in _outside_blocks(p) if WITHIN_IDIOM.search(ln)]
+    assert found == []
+
+
+def test_the_idiom_guard_sees_a_written_out_idiom(tmp_path):
+    p = tmp_path / "x.ru"
+    p.write_text(
+        "  FILTER NOT EXISTS { ?w tk:validUntil ?vu FILTER(?d > ?vu) }\n  #> block valid-on\n"
+        "  FILTER NOT EXISTS { ?fact tk:validUntil ?_vu FILTER(?date > ?_vu) }\n  #< block valid-on\n",
+        encoding="utf-8",
+    )
+    assert [n for n, ln in _outside_blocks(p) if VALIDITY_IDIOM.search(ln)] == [1]

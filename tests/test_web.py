@@ -291,6 +291,19 @@ def test_language_switch_and_cookie(client):
     assert "The query library" in r.text
 
 
+def test_the_verdict_sentence_is_chinese_on_the_chinese_page(client):
+    """Issue 15: the verdict sentence itself (data/messages.csv verdict.*), not only the route details."""
+    zh = _assess(client, lang="zh", **LEO)
+    reason = _text(re.search(r'id="verdict-reason">(.*?)</p>', zh.text, flags=re.S).group(1))
+    assert reason == "符合B类认定条件之一；A类认定条件无法判定（见“无法判定”）"
+    en = _assess(client, lang="en", **LEO)
+    reason = _text(re.search(r'id="verdict-reason">(.*?)</p>', en.text, flags=re.S).group(1))
+    assert reason == "a Category B route is met; a Category A route is undetermined (see undetermined)"
+    old = _assess(client, lang="zh", **{**MIKE, "application_date": "2017-03-31"})
+    reason = _text(re.search(r'id="verdict-reason">(.*?)</p>', old.text, flags=re.S).group(1))
+    assert reason == "2017-03-31广州市尚无有效的外国人来华工作分类标准：数据中适用于该地的认定条件自2017-04-01起施行"
+
+
 def test_every_ui_string_has_both_languages_and_pages_render_in_both(client):
     from talentkg.web.i18n import strings
 

@@ -40,10 +40,16 @@ WHERE {
   OPTIONAL {
     SELECT ?app ?rule (SAMPLE(?lwl) AS ?localWaiver) (SAMPLE(?lcl) AS ?localHeld) WHERE {
       GRAPH tkg:applicants { ?app tk:applicationCity ?lcity ; tk:applicationDate ?ldate }
-      ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule ; tk:memberJurisdiction ?mj ; tk:validFrom ?lvf ; rdfs:label ?lwl .
-      FILTER(LANG(?lwl) = "en" && ?lvf <= ?ldate)
-      FILTER NOT EXISTS { ?lw tk:validUntil ?lvu FILTER(?ldate > ?lvu) }
+      ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule ; tk:memberJurisdiction ?mj ; rdfs:label ?lwl .
+      FILTER(LANG(?lwl) = "en")
+      #> block valid-on fact=?lw date=?ldate as=_w
+      ?lw tk:validFrom ?_w_vf .
+      FILTER(?_w_vf <= ?ldate)
+      FILTER NOT EXISTS { ?lw tk:validUntil ?_w_vu FILTER(?ldate > ?_w_vu) }
+      #< block valid-on
+      #> block within place=?lcity area=?mj
       FILTER EXISTS { ?lcity tk:parentJurisdiction* ?mj }
+      #< block within
       OPTIONAL {
         GRAPH tkg:applicants { ?app tk:holdsWaiverCondition ?lc }
         ?lw tk:waiverCondition ?lc . ?lc rdfs:label ?lcl FILTER(LANG(?lcl) = "en")

@@ -26,10 +26,15 @@ INSERT { GRAPH tkg:applicants {
 } }
 WHERE {
   GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
-  ?cond a tk:ApplicantCondition ; tk:validFrom ?vf ; tk:jurisdiction ?cj ; tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
-  FILTER(?vf <= ?date)
-  FILTER NOT EXISTS { ?cond tk:validUntil ?vu FILTER(?date > ?vu) }
+  ?cond a tk:ApplicantCondition ; tk:jurisdiction ?cj ; tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
+  #> block valid-on fact=?cond as=_a
+  ?cond tk:validFrom ?_a_vf .
+  FILTER(?_a_vf <= ?date)
+  FILTER NOT EXISTS { ?cond tk:validUntil ?_a_vu FILTER(?date > ?_a_vu) }
+  #< block valid-on
+  #> block within place=?city area=?cj
   FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
+  #< block within
   OPTIONAL { ?cond tk:minimumAge ?minAge }
   OPTIONAL { ?cond tk:maximumAge ?maxAge }
   OPTIONAL { GRAPH tkg:applicants { ?app tk:age ?age } }

@@ -66,7 +66,9 @@ WHERE {
     SELECT ?app (MIN(?cvf) AS ?firstStart) WHERE {
       GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx0 ; tk:applicationCity ?city0 . FILTER NOT EXISTS { ?ctx0 tk:applicableRule ?anyRule } }
       ?crit a tk:EligibilityCriterion ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
+      #> block within place=?city0 area=?cj
       FILTER EXISTS { ?city0 tk:parentJurisdiction* ?cj }
+      #< block within
     } GROUP BY ?app
   }
   OPTIONAL { ?city rdfs:label ?city_label FILTER(LANG(?city_label) = "en") }
@@ -93,9 +95,9 @@ WHERE {
           IF(COALESCE(?blockedNot, 0) > 1, "verdict.basic_conditions_not_met_route_met", "verdict.basic_conditions_not_met"),
        IF(COALESCE(?cOpen, 0) = 1, "verdict.basic_conditions_undetermined", "verdict.none")))))) AS ?code)
   # the values the verdict sentence is filled with (read back by queries/assess_verdict_values.rq)
-  BIND(IF(STRSTARTS(?code, "verdict.met"), ?metCode, ?unbound) AS ?vCategory)
+  BIND(IF(?met >= 2, ?metCode, ?unbound) AS ?vCategory)
   BIND(IF(?code IN ("verdict.met_higher_open", "verdict.met_higher_open_condition_not_met"), ?openCode, ?unbound) AS ?vOpenCategory)
-  BIND(IF(STRSTARTS(?code, "verdict.met_higher") && ?higherNot || ?code = "verdict.basic_conditions_not_met_route_met", ?blockedNotCode, ?unbound) AS ?vNotMetCategory)
+  BIND(IF((?met >= 2 && ?higherNot) || ?code = "verdict.basic_conditions_not_met_route_met", ?blockedNotCode, ?unbound) AS ?vNotMetCategory)
   BIND(IF(?code = "verdict.condition_undetermined", ?blockedCode, ?unbound) AS ?vOpenCondCategory)
   BIND(IF(?code = "verdict.undetermined", COALESCE(?nOpen, 0), ?unbound) AS ?vCount)
   BIND(IF(?noStandard, ?firstStart, ?unbound) AS ?vStart)
