@@ -7,7 +7,8 @@ STAMP   := $(VENV)/.installed
 .PHONY: install sysdeps demo test test-fast lint format bench bench-quick docs figures build clean
 
 # System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
-# workbench browser tests, a CJK font for the notebooks' Chinese labels). Installed with apt-get
+# workbench browser tests, a CJK font for the notebooks' Chinese labels and the PDF, poppler-utils
+# for pdftotext, which reads the printed PDF's text back). Installed with apt-get
 # when missing (as root, as on CI); a machine that has them installs nothing.
 APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk poppler-utils
 SYSSTAMP     := $(VENV)/.sysdeps

@@ -167,9 +167,16 @@ def outcome_values(kg, store: ox.Store | None = None) -> dict[tuple[str, str], d
             }
         if sol["key"] is not None:
             key = sol["key"].value
+            if _chinese_text(sol["value"]):  # a text value in Chinese (e.g. condition_zh): the zh sentence's text
+                o["labels"].setdefault(key, {})["zh"] = sol["value"].value
+                continue
             o["values"][key] = value(sol["value"])
             _label(sol, o["labels"], key)
     return out
+
+
+def _chinese_text(term) -> bool:
+    return isinstance(term, ox.Literal) and (term.language or "").lower().startswith("zh")
 
 
 def verdict_values(kg, store: ox.Store | None = None) -> dict[str, dict]:

@@ -103,3 +103,50 @@ def test_cli_lang_zh_prints_the_chinese_verdict(tmp_path):
     assert "符合B类认定条件之一；A类认定条件无法判定（见“无法判定”）" in zh.stdout.splitlines()[1]
     en = run_cli("assess", str(p), "--lang", "en")
     assert "a Category B route is met; a Category A route is undetermined" in en.stdout.splitlines()[1]
+
+
+# ---------------------------------------------------------------- conditions in Chinese sentences
+
+NATIONAL_ZH = "仅适用于按全国统一标准（而非地方补充标准）认定的外国高端人才"
+
+
+def test_every_recorded_condition_has_its_chinese_text():
+    import csv
+
+    from talentkg.resources import DATA_DIR
+
+    for name in ("recognitions.csv", "category_retention_rules.csv"):
+        with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["condition_en"]:
+                    assert row["condition_zh"] and not re.search(r"[A-Za-z]{4,}", row["condition_zh"]), row["id"]
+                    assert "condition_zh" in row["note"], row["id"]  # its basis (a translation) is stated
+
+
+def test_a_conditional_recognition_and_exemption_speak_chinese_in_zh(kg):
+    """seed 003: one-time approval, nationwide recognition — only for unified-standard A talent."""
+    r = kg.assess(
+        {
+            "city": "Shanghai",
+            "application_date": "2026-01-15",
+            "previous_city": "Beijing",
+            "previous_category": "A",
+            "monthly_salary_rmb": 90000,
+        }
+    )
+    rec = next(o for o in r["undetermined"] if o["criterion"] == "national-a-one-time")
+    assert rec["reason_zh"] == "北京市签发的A类工作许可在上海市互认，无需重新审核——前提是：" + NATIONAL_ZH + (
+        "；变更用人单位的，可在新工作地直接申请同类别工作许可，无需重新提交证明材料"
+    )
+    assert rec["reason"].endswith("without resubmitting supporting documents.")  # English stays English
+    assert rec["values"]["condition"].startswith("Only for talent recognised under the unified national standard")
+    ex = next(e for e in r["document_exemptions"] if e["document_type"] == "all_supporting_documents")
+    assert ex["status"] == "undetermined"
+    assert ex["reason_zh"] == "该免交规定所依据的互认仅在以下情形适用：" + NATIONAL_ZH + (
+        "；变更用人单位的，可在新工作地直接申请同类别工作许可，无需重新提交证明材料"
+    )
+    # the library query gives the same Chinese sentence, one row per exemption (no language duplicates)
+    rows = kg.rows("document_exemptions", from_city="Beijing", to_city="Shanghai", date="2026-01-15", category="A")
+    lib = [x for x in rows if x["document_type"].endswith("all_supporting_documents")]
+    assert len(lib) == 1 and lib[0]["reason_zh"] == ex["reason_zh"]
+    assert len(kg.rows("recognition", from_city="Beijing", to_city="Shanghai", date="2026-01-15", category="A")) == 1

@@ -3,7 +3,8 @@
 # question_zh: 每位从其他城市调动的申请人，其原工作许可类别在新城市是否互认、无需重新审核？
 # clause: Guangzhou–Foshan 2026 measures "single-city approval, dual-city recognition" (一地审批、两地互认);
 #   MOHRSS 2025 notice "one-time approval, nationwide recognition" (only for unified-standard A talent:
-#   undetermined unless that condition can be checked).
+#   undetermined unless that condition can be checked). The condition is written in English and,
+#   where the data has it (condition_zh), in Chinese: the zh sentence uses the Chinese text.
 # The decision is block recognition, the same text as the library query recognition.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
 PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
@@ -12,7 +13,7 @@ INSERT { GRAPH tkg:applicants {
   ?app tk:routeOutcome ?node .
   ?node a tk:RouteOutcome ; tk:outcomeRule ?rule ; tk:grantsCategory ?cat ; tk:outcome ?outcome ; tk:messageCode ?recognition_code ;
         tk:evaluatorKind "recognition" ; tk:outcomeFromCity ?from_city ; tk:outcomeToCity ?to_city ; tk:outcomeCategory ?category ;
-        tk:outcomeCondition ?condition ; tk:outcomeDate ?date .
+        tk:outcomeCondition ?condition , ?condition_label_zh ; tk:outcomeDate ?date .
 } }
 WHERE {
   GRAPH tkg:applicants {
@@ -34,7 +35,8 @@ WHERE {
   FILTER EXISTS { ?to_city tk:parentJurisdiction* ?_tj }
   #< block within
   FILTER NOT EXISTS { ?rule tk:appliesToCategory ?_rc . ?_rc skos:notation ?_rn FILTER(?_rn != ?category) }
-  OPTIONAL { ?rule tk:condition ?condition }
+  OPTIONAL { ?rule tk:condition ?condition FILTER(LANG(?condition) != "zh") }
+  OPTIONAL { ?rule tk:condition ?condition_label_zh FILTER(LANG(?condition_label_zh) = "zh") }
   BIND(IF(BOUND(?condition), "recognition.conditional", "recognition.met") AS ?recognition_code)
   #< block recognition
   BIND(IF(BOUND(?condition), "undetermined", "met") AS ?outcome)
