@@ -182,7 +182,9 @@ def _chinese_text(term) -> bool:
 def verdict_values(kg, store: ox.Store | None = None) -> dict[str, dict]:
     """applicant IRI → {"code", "values", "labels"} of the verdict sentence (40-verdict.ru)."""
     out: dict[str, dict] = {}
-    for sol in (store or kg.store).query(kg.queries["assess_verdict_values"].text):
+    sols = (store or kg.store).query(kg.queries["assess_verdict_values"].text)
+    assert isinstance(sols, ox.QuerySolutions)
+    for sol in sols:
         v = out.setdefault(sol["applicant"].value, {"code": sol["code"].value, "values": {}, "labels": {}})
         if sol["key"] is not None:
             key = sol["key"].value

@@ -16,7 +16,6 @@ import pytest
 from talentkg import messages
 from talentkg.assess import summarise_profiles
 from talentkg.resources import QUERIES_DIR
-
 from tests.conftest import run_cli
 
 GZ = {"city": "Guangzhou", "application_date": "2023-12-01"}
