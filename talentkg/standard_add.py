@@ -139,6 +139,45 @@ def _date(y, m, d) -> str:
     return dt.date(int(y), m, int(d)).isoformat()
 
 
+# Where a notice states its figures: (pattern, flags, {figure: regex group}), tried in this order; the
+# first match of a figure wins. Group None: the first group that matched (alternatives).
+FIGURES: list[tuple[str, int, dict[str, int | None]]] = [
+    (
+        r"(\d{4})年[^。；;\n]{0,40}?年平均工资(?:为|是|：|:)?\s*" + NUM + r"\s*元",
+        0,
+        {"annual_average": 2, "statistics_year": 1},
+    ),
+    (r"\b(\d{4})年?\s*[^\d\n。]{0,30}?年平均工资", 0, {"statistics_year": 1}),
+    (r"年平均工资\s*" + NUM + r"(?!\s*/)", 0, {"annual_average": 1}),
+    (r"每年\s*" + NUM + r"\s*元", 0, {"annual_average": 1}),
+    (
+        r"average (?:annual )?salary[^.]{0,80}?in (\d{4}) (?:is|was) (?:RMB|CNY)\s?" + NUM,
+        re.I,
+        {"annual_average": 2, "statistics_year": 1},
+    ),
+    (NUM + r"\s*(?:yuan|RMB)? per year", re.I, {"annual_average": 1}),
+    (r"(?:RMB|CNY)\s?" + NUM + r"\s*/\s*year", re.I, {"annual_average": 1}),
+    (r"\b(\d{4})\b[^.\n]{0,60}?average", 0, {"statistics_year": 1}),
+    (r"月平均工资(?:为|是)?\s*" + NUM + r"\s*元", 0, {"monthly_base": 1}),
+    (r"(?<!倍\()(?<!倍（)每月\s*" + NUM + r"\s*元(?!人民币)", 0, {"monthly_base": 1}),
+    (r"\(" + NUM + r"\s*/月\)", 0, {"monthly_base": 1}),
+    (
+        r"(?:RMB|CNY)\s?"
+        + NUM
+        + r"\s*/\s*month|"
+        + NUM
+        + r"\s*(?:yuan|RMB) per month|\(monthly "
+        + NUM
+        + r" yuan\)|\("
+        + NUM
+        + r" yuan per month\)",
+        re.I,
+        {"monthly_base": None},
+    ),
+    (r"monthly average (?:salary|wage)? ?(?:of )?(?:CNY|RMB) ?" + NUM, re.I, {"monthly_base": 1}),
+]
+
+
 def extract(text: str, multiples: dict[str, Decimal]) -> Extraction:
     """Candidate figures and dates of a notice, each with the span it came from."""
     ex = Extraction(text)
@@ -155,52 +194,12 @@ def extract(text: str, multiples: dict[str, Decimal]) -> Extraction:
                 f"threshold {cat}" + (" (year)" if annual else ""), value, m.start(), m.end(), text[m.start() : m.end()]
             )
 
-    # --- annual average wage (the base's statistic) and its year
-    for m in re.finditer(r"(\d{4})年[^。；;\n]{0,40}?年平均工资(?:为|是|：|:)?\s*" + NUM + r"\s*元", text):
-        put("annual_average", _num(m.group(2)), m)
-        put("statistics_year", int(m.group(1)), m)
-    for m in re.finditer(r"\b(\d{4})年?\s*[^\d\n。]{0,30}?年平均工资", text):
-        put("statistics_year", int(m.group(1)), m)
-    for m in re.finditer(r"年平均工资\s*" + NUM + r"(?!\s*/)", text):
-        put("annual_average", _num(m.group(1)), m)
-    for m in re.finditer(r"每年\s*" + NUM + r"\s*元", text):
-        put("annual_average", _num(m.group(1)), m)
-    for m in re.finditer(
-        r"average (?:annual )?salary[^.]{0,80}?in (\d{4}) (?:is|was) (?:RMB|CNY)\s?" + NUM, text, flags=re.I
-    ):
-        put("annual_average", _num(m.group(2)), m)
-        put("statistics_year", int(m.group(1)), m)
-    for m in re.finditer(NUM + r"\s*(?:yuan|RMB)? per year", text, flags=re.I):
-        put("annual_average", _num(m.group(1)), m)
-    for m in re.finditer(r"(?:RMB|CNY)\s?" + NUM + r"\s*/\s*year", text, flags=re.I):
-        put("annual_average", _num(m.group(1)), m)
-    for m in re.finditer(r"\b(\d{4})\b[^.\n]{0,60}?average", text):
-        put("statistics_year", int(m.group(1)), m)
-
-    # --- monthly base
-    for m in re.finditer(r"月平均工资(?:为|是)?\s*" + NUM + r"\s*元", text):
-        put("monthly_base", _num(m.group(1)), m)
-    for m in re.finditer(r"(?<!倍\()(?<!倍（)每月\s*" + NUM + r"\s*元(?!人民币)", text):
-        put("monthly_base", _num(m.group(1)), m)
-    for m in re.finditer(r"\(" + NUM + r"\s*/月\)", text):
-        put("monthly_base", _num(m.group(1)), m)
-    for m in re.finditer(
-        r"(?:RMB|CNY)\s?"
-        + NUM
-        + r"\s*/\s*month|"
-        + NUM
-        + r"\s*(?:yuan|RMB) per month|\(monthly "
-        + NUM
-        + r" yuan\)|\("
-        + NUM
-        + r" yuan per month\)",
-        text,
-        flags=re.I,
-    ):
-        v = next(g for g in m.groups() if g)
-        put("monthly_base", _num(v), m)
-    for m in re.finditer(r"monthly average (?:salary|wage)? ?(?:of )?(?:CNY|RMB) ?" + NUM, text, flags=re.I):
-        put("monthly_base", _num(m.group(1)), m)
+    # --- annual average wage (the base's statistic) and its year; monthly base (FIGURES, in order)
+    for pattern, flags, groups in FIGURES:
+        for m in re.finditer(pattern, text, flags=flags):
+            for name, g in groups.items():
+                raw = m.group(g) if g else next(x for x in m.groups() if x)
+                put(name, int(raw) if name == "statistics_year" else _num(raw), m)
 
     # --- thresholds
     for m in re.finditer(

@@ -35,25 +35,27 @@ def _copy(tmp_path: Path) -> Path:
     return dst
 
 
-def test_an_upward_import_breaks_the_contract(tmp_path):
-    # core (talentkg.values) importing the rule engine (talentkg.querylib) is the kind of edge the contract forbids
+@pytest.mark.parametrize(
+    ("module", "upward", "messages"),
+    [
+        # core (talentkg.values) importing the rule engine (talentkg.querylib) is the kind of edge the contract forbids
+        ("talentkg/values.py", "talentkg.querylib", ["talentkg.values is not allowed to import talentkg.querylib"]),
+        (
+            "loaders/tables.py",
+            "talentkg.graph.build",
+            [
+                "talentkg.loaders is not allowed to import talentkg.graph",
+                "talentkg.loaders.tables -> talentkg.graph.build",
+            ],
+        ),
+    ],
+    ids=["core-imports-rule-engine", "loaders-import-graph"],
+)
+def test_an_upward_import_breaks_the_contract(tmp_path, module, upward, messages):
     dst = _copy(tmp_path)
-    values = dst / "talentkg" / "values.py"
-    values.write_text(
-        values.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.querylib\n", encoding="utf-8"
-    )
+    path = dst / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\ndef _upward():\n    import {upward}\n", encoding="utf-8")
     res = _run(dst)
     assert res.returncode != 0
-    assert "talentkg.values is not allowed to import talentkg.querylib" in res.stdout
-
-
-def test_loaders_may_not_import_graph(tmp_path):
-    dst = _copy(tmp_path)
-    tables = dst / "loaders" / "tables.py"
-    tables.write_text(
-        tables.read_text(encoding="utf-8") + "\n\ndef _upward():\n    import talentkg.graph.build\n", encoding="utf-8"
-    )
-    res = _run(dst)
-    assert res.returncode != 0
-    assert "talentkg.loaders is not allowed to import talentkg.graph" in res.stdout
-    assert "talentkg.loaders.tables -> talentkg.graph.build" in res.stdout
+    for message in messages:
+        assert message in res.stdout

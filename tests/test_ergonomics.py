@@ -188,47 +188,23 @@ def test_build_is_used_by_default_and_stale_is_reported(tmp_path):
         w.writeheader()
         w.writerow(row)
     exe = str(__import__("pathlib").Path(sys.executable).with_name("talentkg"))
-    b = subprocess.run(
-        [exe, "build", "--no-validate", "--catalogue", str(off)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def tk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+        return subprocess.run([exe, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+    b = tk("build", "--no-validate", "--catalogue", str(off), env=env)
     if b.returncode != 0:
         pytest.skip(f"the catalogue overrides are checked by the build: {b.stderr.strip()[:200]}")
     assert (tmp_path / "build" / "talentkg.build.json").is_file()
-    q = subprocess.run(
-        [exe, "query", "catalogue_summary", "--format", "json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    q = tk("query", "catalogue_summary", "--format", "json", env=env)
     assert q.returncode == 0, q.stderr
     rows = json.loads(q.stdout)
     assert sum(r["entries"] for r in rows) == 1  # the built graph, not the 170 reconstructed rows
-    t = subprocess.run(
-        [exe, "query", "catalogue_summary"],
-        cwd=tmp_path,
-        env={**env, "COLUMNS": "120"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    t = tk("query", "catalogue_summary", env={**env, "COLUMNS": "120"})
     assert "graph: build/talentkg.nt [./build]" in t.stderr and "official_annex 1" in t.stderr
     # the catalogue changes after the build: the build is stale, and said so
     off.write_text(off.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    s = subprocess.run(
-        [exe, "query", "catalogue_summary", "--format", "json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    s = tk("query", "catalogue_summary", "--format", "json", env=env)
     assert "stale" in s.stderr and "talentkg build --catalogue" in s.stderr
 
 

@@ -134,6 +134,24 @@ def _wait_for(proc, needle: str, timeout: float = 120) -> None:
     raise AssertionError(f"never paused: {buf[-2000:]}")
 
 
+def _kill_when_paused(proc, point: str) -> None:
+    """SIGKILL the child once it says it is paused at ``point`` (it is always reaped)."""
+    try:
+        _wait_for(proc, f"paused at {point}")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _settle(folder, entries: int) -> None:
+    """Give the janitor up to 10 s to remove half-made files, until ``folder`` holds ``entries``."""
+    deadline = time.time() + 10
+    while time.time() < deadline and len(list(folder.iterdir())) > entries:
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("point", ["before-swap"])
 def test_sigkill_during_build_keeps_old_set_and_no_temp(tmp_path, point):
     exe = str(Path(sys.executable).with_name("talentkg"))
@@ -151,16 +169,8 @@ def test_sigkill_during_build_keeps_old_set_and_no_temp(tmp_path, point):
         cwd=ROOT,
         env={**os.environ, "TALENTKG_TEST_PAUSE": f"{point}:60"},
     )
-    try:
-        _wait_for(proc, f"paused at {point}")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    deadline = time.time() + 10
-    while time.time() < deadline and len(list(tmp_path.iterdir())) > 2:
-        time.sleep(0.05)  # the janitor removes the half-made version
+    _kill_when_paused(proc, point)
+    _settle(tmp_path, 2)  # the janitor removes the half-made version
     assert (out / "talentkg.nt").read_bytes().startswith(b"# marker: old set")
     assert (out / "talentkg.ttl").read_bytes() == before["talentkg.ttl"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["build", os.readlink(out)])
@@ -176,14 +186,6 @@ def test_sigkill_during_single_file_write_leaves_no_temp(tmp_path):
         text=True,
         env={**os.environ, "TALENTKG_TEST_PAUSE": "before-rename:60"},
     )
-    try:
-        _wait_for(proc, "paused at before-rename")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    deadline = time.time() + 10
-    while time.time() < deadline and len(list(tmp_path.iterdir())) > 1:
-        time.sleep(0.05)
+    _kill_when_paused(proc, "before-rename")
+    _settle(tmp_path, 1)
     assert p.read_text() == "old" and [x.name for x in tmp_path.iterdir()] == ["out.csv"]

@@ -23,20 +23,13 @@ def packaged(table: str) -> dict[str, dict]:
         return {r["id"]: r for r in csv.DictReader(fh)}
 
 
+def standard_add(city: str, notice: str, *opts: str):
+    """``talentkg standard add --city CITY --notice NOTICE --yes OPTS…`` (figures accepted without asking)."""
+    return run_cli("standard", "add", "--city", city, "--notice", notice, "--yes", *opts)
+
+
 def dry_run(city: str, notice: str, *opts: str):
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
-        city,
-        "--notice",
-        str(NOTICES / notice),
-        "--yes",
-        "--dry-run",
-        "--source-url",
-        "https://example.org/notice",
-        *opts,
-    )
+    r = standard_add(city, str(NOTICES / notice), "--dry-run", "--source-url", "https://example.org/notice", *opts)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout[r.stdout.index("\n{") + 1 :]), r.stdout
 
@@ -84,14 +77,9 @@ def test_changzhou_2022_everything_from_the_text():
 
 
 def test_guangzhou_2023_typo_stops_it_and_names_the_figures(tmp_path):
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
+    r = standard_add(
         "Guangzhou",
-        "--notice",
         str(NOTICES / "guangzhou-2023-gudianfeng.txt"),
-        "--yes",
         "--source-url",
         "https://gudianfeng.com/new/f8af22363ead417eb73a02709964f0bf",
         "--valid-from",
@@ -149,14 +137,9 @@ def test_beijing_shanghai_2026(city, notice, valid_from, std):
 
 
 def test_missing_figures_are_asked_for_or_named(tmp_path):
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
+    r = standard_add(
         "Wuhan",
-        "--notice",
         str(NOTICES / "wuhan-2024.html"),
-        "--yes",
         "--data",
         str(tmp_path),
     )
@@ -165,14 +148,9 @@ def test_missing_figures_are_asked_for_or_named(tmp_path):
 
 
 def test_conflicting_standard_is_not_written(tmp_path):
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
+    r = standard_add(
         "Wuhan",
-        "--notice",
         str(NOTICES / "wuhan-2024.html"),
-        "--yes",
         "--source-url",
         "https://example.org/n",
         "--valid-from",
@@ -192,14 +170,9 @@ A类和B类工资收入计算标准分别为81387/月和54258/月。自2025年7�
 def test_new_city_written_to_an_overlay_and_used(tmp_path):
     # a notice in the form the cities publish; figures are 6×/4× 162,774 ÷ 12 (Hangzhou's 2024 non-private average)
     ov = tmp_path / "firm"
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
+    r = standard_add(
         "Hangzhou",
-        "--notice",
         HZ_NOTICE,
-        "--yes",
         "--source-url",
         "https://example.org/hz-2025",
         "--confidence",
@@ -225,14 +198,9 @@ def test_new_city_written_to_an_overlay_and_used(tmp_path):
     assert a["origin"][0]["origin"] == f"overlay:{ov.resolve()}"
     # adding it again conflicts with the overlay's own rows (duplicate id), and changes nothing
     before = (ov / "salary_standards.csv").read_bytes()
-    r = run_cli(
-        "standard",
-        "add",
-        "--city",
+    r = standard_add(
         "Hangzhou",
-        "--notice",
         HZ_NOTICE,
-        "--yes",
         "--source-url",
         "https://example.org/hz-2025",
         "--data",
