@@ -148,4 +148,27 @@ def insert_values(text: str, block: str) -> str:
         )
     if s.where_open is None:
         raise ParameterError("query", "has no WHERE group { … } to bind the parameters in")
+    close = _group_close(text, s.where_open)
+    keep = ""
+    names = re.findall(r"\?\w+", block.split("{", 1)[0])
+    if close is not None and names:
+        # Virtuoso 7 forgets a VALUES variable inside OPTIONAL / EXISTS filters unless the group
+        # mentions it again after them (the rows come back unbound); a no-op filter keeps it in scope.
+        keep = "\n  FILTER(" + " && ".join(f"BOUND({n})" for n in names) + ")\n"
+        text = text[:close] + keep + text[close:]
     return text[: s.where_open] + "\n  " + block + "\n" + text[s.where_open :]
+
+
+def _group_close(text: str, open_at: int) -> int | None:
+    """The offset of the '}' that closes the group opened just before ``open_at``."""
+    depth = 1
+    for t in tokens(text):
+        if t.start < open_at:
+            continue
+        if t.text == "{":
+            depth += 1
+        elif t.text == "}":
+            depth -= 1
+            if depth == 0:
+                return t.start
+    return None

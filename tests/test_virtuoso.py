@@ -30,11 +30,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # E1's queries (issue 10 is rewriting them): what Virtuoso 7.2 does with them today.
 KNOWN = {
-    "salary_threshold": "Virtuoso DT001: Function year needs a datetime … not an arg of type DB_NULL (YEAR() of an unbound variable)",
-    "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (a variable of the VALUES block used inside a nested group)",
-    "local_measures": "Virtuoso returns 0 rows (the embedded store 10)",
-    "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters, and '≤' in a CONCAT comes back as '?'",
-    "changes": "Virtuoso returns rows that differ from the embedded store's (issue 13: portable rewrite pending)",
+    "salary_threshold": "Virtuoso TR…: transitive start not given (a parentJurisdiction* path from ?city inside an OPTIONAL that filters on ?date)",
+    "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (the salary-standard block inside FILTER NOT EXISTS)",
+    "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters",
+    "changes": "Virtuoso returns rows whose subject comes from another UNION branch (issue 13: portable rewrite pending)",
 }
 
 

@@ -29,7 +29,7 @@ WHERE {
   #< block within
   #> block valid-on fact=?rule as=_c
   ?rule tk:validFrom ?_c_vf .
-  FILTER(?_c_vf <= ?date)
+  FILTER(!(?_c_vf > ?date))
   FILTER NOT EXISTS { ?rule tk:validUntil ?_c_vu FILTER(?date > ?_c_vu) }
   #< block valid-on
   #< block criteria-in-force
@@ -44,12 +44,12 @@ WHERE {
   OPTIONAL { ?_sdoc tk:effectiveFrom ?_p_ef }
   OPTIONAL { ?_sdoc dcterms:issued ?_p_is }
   BIND(COALESCE(?_p_ef, ?_p_is) AS ?effective_from)
-  FILTER(BOUND(?effective_from) && ?effective_from <= ?date)
+  FILTER(BOUND(?effective_from) && !(?effective_from > ?date))
   FILTER NOT EXISTS { ?_sdoc tk:effectiveUntil ?_p_eu FILTER(?date > ?_p_eu) }
   FILTER NOT EXISTS {
     ?_p_newer dcterms:replaces ?_sdoc .
     OPTIONAL { ?_p_newer tk:effectiveFrom ?_p_nf } OPTIONAL { ?_p_newer dcterms:issued ?_p_ni }
-    FILTER(COALESCE(?_p_nf, ?_p_ni) <= ?date)
+    FILTER(!(COALESCE(?_p_nf, ?_p_ni) > ?date))
   }
   #< block document-in-force
   #< block points-scheme-in-force
@@ -74,7 +74,7 @@ WHERE {
     #< block within
     #> block valid-on fact=?brule as=_b
     ?brule tk:validFrom ?_b_vf .
-    FILTER(?_b_vf <= ?date)
+    FILTER(!(?_b_vf > ?date))
     FILTER NOT EXISTS { ?brule tk:validUntil ?_b_vu FILTER(?date > ?_b_vu) }
     #< block valid-on
   }
@@ -82,18 +82,18 @@ WHERE {
   OPTIONAL {
     ?city tk:parentJurisdiction* ?_lj .
     ?_ls a tk:SalaryStandard ; tk:jurisdiction ?_lj ; tk:validFrom ?_lsf .
-    FILTER(?_lsf <= ?date)
+    FILTER(!(?_lsf > ?date))
     FILTER NOT EXISTS {
-      ?city tk:parentJurisdiction* ?_lj2 . ?_lj2 tk:parentJurisdiction+ ?_lj .
-      ?_ls2 a tk:SalaryStandard ; tk:jurisdiction ?_lj2 ; tk:validFrom ?_lsf2 . FILTER(?_lsf2 <= ?date)
+      ?_lj ^tk:parentJurisdiction+ ?_lj2 . ?_lj2 ^tk:parentJurisdiction* ?city .
+      ?_ls2 a tk:SalaryStandard ; tk:jurisdiction ?_lj2 ; tk:validFrom ?_lsf2 . FILTER(!(?_lsf2 > ?date))
     }
-    FILTER NOT EXISTS { ?_ls3 a tk:SalaryStandard ; tk:jurisdiction ?_lj ; tk:validFrom ?_lsf3 . FILTER(?_lsf3 > ?_lsf && ?_lsf3 <= ?date) }
+    FILTER NOT EXISTS { ?_ls3 a tk:SalaryStandard ; tk:jurisdiction ?_lj ; tk:validFrom ?_lsf3 . FILTER(?_lsf3 > ?_lsf && !(?_lsf3 > ?date)) }
   }
   BIND(COALESCE(?_bj, ?_lj, ?city) AS ?area)
   OPTIONAL {
     ?std a tk:SalaryStandard ; tk:jurisdiction ?_stdj ; tk:validFrom ?sf ; tk:monthlyAmount ?base .
-    FILTER(?_stdj = ?area && ?sf <= ?date && (!BOUND(?benchmark_from) || ?sf >= ?benchmark_from))
-    FILTER NOT EXISTS { ?_s2 a tk:SalaryStandard ; tk:jurisdiction ?_stdj ; tk:validFrom ?_sf2 . FILTER(?_sf2 > ?sf && ?_sf2 <= ?date) }
+    FILTER(?_stdj = ?area && !(?sf > ?date) && (!BOUND(?benchmark_from) || ?sf >= ?benchmark_from))
+    FILTER NOT EXISTS { ?_s2 a tk:SalaryStandard ; tk:jurisdiction ?_stdj ; tk:validFrom ?_sf2 . FILTER(?_sf2 > ?sf && !(?_sf2 > ?date)) }
   }
   OPTIONAL { ?_s3 tk:validUntil ?su FILTER(?_s3 = ?std) }
   OPTIONAL {

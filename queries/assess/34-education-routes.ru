@@ -44,7 +44,7 @@ WHERE {
       FILTER(LANG(?lwl) = "en")
       #> block valid-on fact=?lw date=?ldate as=_w
       ?lw tk:validFrom ?_w_vf .
-      FILTER(?_w_vf <= ?ldate)
+      FILTER(!(?_w_vf > ?ldate))
       FILTER NOT EXISTS { ?lw tk:validUntil ?_w_vu FILTER(?ldate > ?_w_vu) }
       #< block valid-on
       #> block within place=?lcity area=?mj

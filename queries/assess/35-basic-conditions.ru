@@ -29,7 +29,7 @@ WHERE {
   ?cond a tk:ApplicantCondition ; tk:jurisdiction ?cj ; tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
   #> block valid-on fact=?cond as=_a
   ?cond tk:validFrom ?_a_vf .
-  FILTER(?_a_vf <= ?date)
+  FILTER(!(?_a_vf > ?date))
   FILTER NOT EXISTS { ?cond tk:validUntil ?_a_vu FILTER(?date > ?_a_vu) }
   #< block valid-on
   #> block within place=?city area=?cj

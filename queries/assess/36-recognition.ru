@@ -24,7 +24,7 @@ WHERE {
   ?rule a tk:PermitRecognition ; tk:fromJurisdiction ?_fj ; tk:toJurisdiction ?_tj ; tk:crossJurisdictionOnly ?_cross .
   #> block valid-on fact=?rule as=_r
   ?rule tk:validFrom ?_r_vf .
-  FILTER(?_r_vf <= ?date)
+  FILTER(!(?_r_vf > ?date))
   FILTER NOT EXISTS { ?rule tk:validUntil ?_r_vu FILTER(?date > ?_r_vu) }
   #< block valid-on
   FILTER(!?_cross || ?from_city != ?to_city)
