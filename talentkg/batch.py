@@ -46,6 +46,9 @@ OUT_COLUMNS = [
     "points_complete",
     "recognition",
     "document_exemptions",
+    "salary_candidates",
+    "origin",
+    "origin_facts",
     "as_of",
     "data_version",
     "error",
@@ -136,6 +139,7 @@ class Engine:
         self.policy = list(kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         texts = [u.text for u in assessment_updates()]
         self.updates = verdict_updates(texts) if mode == "verdict" else texts
+        self._candidates: dict[tuple[str, str], dict] = {}
 
     @classmethod
     def from_ntriples(cls, data: bytes, data_version: str) -> Engine:
@@ -191,8 +195,31 @@ class Engine:
             ex.setdefault(int(r["applicant"].rsplit("/", 1)[1]) - 1, []).append(f"{r['document_type']}={r['status']}")
         for i, r in out.items():
             r["document_exemptions"] = sorted(ex.get(i, []))
+        if self.kg.origins:  # overlay facts behind the routes met/undetermined (issue 18.4); none on packaged data
+            for r in rows_to_dicts(store.query(self.kg.queries["assess_origins"].text)):
+                i = int(r["applicant"].rsplit("/", 1)[1]) - 1
+                if i in out:
+                    out[i].setdefault("origin", []).append((r["fact"], r["origin"]))
         del store
         return out
+
+    def candidates(self, city: str, date: str, undetermined: str | None) -> str:
+        """The ``salary_candidates`` cell: for each undetermined route whose figure the data does not
+        hold with certainty, the candidate figures ``kg.assess`` gives as ``values.candidates``
+        (talentkg.candidates, the library query salary_candidates) — computed once per (city, date)."""
+        codes = {u.split(": ", 1)[0] for u in _split(undetermined)}
+        if not codes:
+            return ""
+        key = (city, date)
+        if key not in self._candidates:
+            from talentkg.candidates import salary_candidates
+
+            try:
+                self._candidates[key] = salary_candidates(self.kg, city, date)
+            except TalentKGError:  # an unknown city or date is reported by the assessment itself
+                self._candidates[key] = {}
+        found = self._candidates[key]
+        return " | ".join(candidate_text(code, found[code]) for code in sorted(codes & set(found)))
 
     def assess_chunk(self, rows: list[Row], as_of: str | None = None) -> list[dict]:
         """One output row per input row, in order (results or errors)."""
@@ -207,7 +234,9 @@ class Engine:
             if problem:
                 out.append({**base, "error": problem, "_field": r.field or _field_of(problem)})
                 continue
-            out.append({**base, **summary_columns(got[i], date, self.kg.data_version), "error": ""})
+            cols = summary_columns(got[i], date, self.kg.data_version)
+            cols["salary_candidates"] = self.candidates(base["city"], date, got[i]["undetermined"])
+            out.append({**base, **cols, "error": ""})
         return out
 
     def compare_chunk(self, rows: list[Row], d1: str, d2: str) -> list[dict]:
@@ -291,9 +320,28 @@ def summary_columns(r: dict, date: str, data_version: str) -> dict:
         "points_complete": "" if r["points_complete"] is None else str(r["points_complete"]).lower(),
         "recognition": " | ".join(_split(r["recognition"])),
         "document_exemptions": ";".join(r.get("document_exemptions", [])),
+        "salary_candidates": "",
+        "origin": "; ".join(sorted({o for _, o in r.get("origin", [])})),
+        "origin_facts": " ".join(sorted({f for f, _ in r.get("origin", [])})),
         "as_of": date,
         "data_version": data_version,
     }
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def candidate_text(code: str, rows: list[dict]) -> str:
+    """One criterion's candidate figures, e.g. ``A-III-9: COMPUTED 6 × 110196 ÷ 12 = 55098 (Guangdong
+    all_urban 2024, wage-440000-2024-all_urban, confidence low); …`` — computed, never a verdict."""
+    parts = [
+        f"COMPUTED {c['multiple']} × {c['annual_amount']} ÷ 12 = {c['threshold']} "
+        f"({c['benchmark_name']} {c['basis']} {c['statistics_year']}, {_local(c['statistic'])}, "
+        f"confidence {c.get('confidence') or 'not stated'})"
+        for c in sorted(rows, key=lambda c: (str(c["statistic"]), str(c["threshold"])))
+    ]
+    return f"{code}: " + "; ".join(parts)
 
 
 def _routes_by_code(doc: dict) -> dict[str, tuple[str, dict]]:
