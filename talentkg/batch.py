@@ -140,6 +140,7 @@ class Engine:
         texts = [u.text for u in assessment_updates()]
         self.updates = verdict_updates(texts) if mode == "verdict" else texts
         self._candidates: dict[tuple[str, str], dict] = {}
+        self._inproc = None  # the graph without the forked query limit, for the candidate look-ups
 
     @classmethod
     def from_ntriples(cls, data: bytes, data_version: str) -> Engine:
@@ -187,6 +188,8 @@ class Engine:
 
         for (a, _rule), o in outcome_values(self.kg, store).items():
             i = int(a.rsplit("/", 1)[1]) - 1
+            if i in out and o["outcome"] == "undetermined" and o.get("evaluator") == "salary":
+                out[i].setdefault("_salary_undetermined", set()).add(o["criterion"])
             if i in out and o["outcome"] in ("met", "undetermined"):
                 line = f"{o['criterion']}: {sentences(o)[0]}"
                 out[i][o["outcome"]] = f"{out[i][o['outcome']]} | {line}" if out[i][o["outcome"]] else line
@@ -203,19 +206,24 @@ class Engine:
         del store
         return out
 
-    def candidates(self, city: str, date: str, undetermined: str | None) -> str:
-        """The ``salary_candidates`` cell: for each undetermined route whose figure the data does not
-        hold with certainty, the candidate figures ``kg.assess`` gives as ``values.candidates``
-        (talentkg.candidates, the library query salary_candidates) — computed once per (city, date)."""
-        codes = {u.split(": ", 1)[0] for u in _split(undetermined)}
+    def candidates(self, city: str, date: str, codes: set[str]) -> str:
+        """The ``salary_candidates`` cell: for each undetermined salary route whose figure the data
+        does not hold with certainty, the candidate figures ``kg.assess`` gives as ``values.candidates``
+        (talentkg.candidates, the library query salary_candidates) — looked up once per (city, date),
+        in this process like the rule blocks (the packaged query needs no forked time limit)."""
         if not codes:
             return ""
         key = (city, date)
         if key not in self._candidates:
+            import copy
+
             from talentkg.candidates import salary_candidates
 
+            if self._inproc is None:
+                self._inproc = copy.copy(self.kg)
+                self._inproc.timeout = None
             try:
-                self._candidates[key] = salary_candidates(self.kg, city, date)
+                self._candidates[key] = salary_candidates(self._inproc, city, date)
             except TalentKGError:  # an unknown city or date is reported by the assessment itself
                 self._candidates[key] = {}
         found = self._candidates[key]
@@ -235,7 +243,7 @@ class Engine:
                 out.append({**base, "error": problem, "_field": r.field or _field_of(problem)})
                 continue
             cols = summary_columns(got[i], date, self.kg.data_version)
-            cols["salary_candidates"] = self.candidates(base["city"], date, got[i]["undetermined"])
+            cols["salary_candidates"] = self.candidates(base["city"], date, got[i].get("_salary_undetermined", set()))
             out.append({**base, **cols, "error": ""})
         return out
 
