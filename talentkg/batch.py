@@ -140,7 +140,7 @@ class Engine:
         texts = [u.text for u in assessment_updates()]
         self.updates = verdict_updates(texts) if mode == "verdict" else texts
         self._candidates: dict[tuple[str, str], dict] = {}
-        self._inproc = None  # the graph without the forked query limit, for the candidate look-ups
+        self._inproc: Any = None  # the graph without the forked query limit, for the candidate look-ups
 
     @classmethod
     def from_ntriples(cls, data: bytes, data_version: str) -> Engine:
