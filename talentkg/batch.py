@@ -70,6 +70,8 @@ COMPARE_COLUMNS = [
     "change",
     "why",
     "why_sources",
+    "origin",
+    "origin_facts",
     "data_version",
     "error",
 ]
@@ -284,6 +286,9 @@ class Engine:
                 "change": "" if s1["verdict"] == s2["verdict"] else f"{s1['verdict']} → {s2['verdict']}",
                 "why": "",
                 "why_sources": "",
+                # overlay facts used on either date (issue 18.4: every answer that used an overlay says so)
+                "origin": "; ".join(sorted({o for s in (s1, s2) for _, o in s.get("origin", [])})),
+                "origin_facts": " ".join(sorted({f for s in (s1, s2) for f, _ in s.get("origin", [])})),
                 "error": "",
             }
             out.append(row)

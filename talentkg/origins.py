@@ -31,8 +31,25 @@ def _iris(obj):
             yield from _iris(v)
 
 
+def _local_ids(obj):
+    """The short ids an outcome's ``values`` give for facts (``standard``: "hz-2025", the last segment
+    of the fact's IRI), wherever a ``values`` dict sits in the answer."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "values" and isinstance(v, dict):
+                yield from (x for x in v.values() if isinstance(x, str) and "/" not in x)
+            else:
+                yield from _local_ids(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _local_ids(v)
+
+
 def _used(obj, origins: dict[str, str]) -> list[dict]:
     found = {i: origins[i] for i in _iris(obj) if i in origins}
+    ids = set(_local_ids(obj))
+    if ids:  # a fact named in values by its short id is as used as one named by its IRI
+        found.update({i: o for i, o in origins.items() if i.rsplit("/", 1)[-1] in ids})
     return [{"fact": k, "origin": v} for k, v in sorted(found.items())]
 
 

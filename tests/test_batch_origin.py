@@ -70,12 +70,12 @@ def test_batch_rows_name_the_overlay_facts_they_used(kg_hz, overlay):
         if isinstance(o, dict)
         for u in o.get("origin", [])
     }
-    assert single and single <= set(a["origin_facts"].split())
-    # the batch also names the overlay's standard, which the single assessment gives as values.standard
-    # (a local id, so its top-level origin misses it)
-    extra = set(a["origin_facts"].split()) - single
+    # the overlay's standard, which the single assessment names in values.standard by its short id,
+    # is in both (regression: the single answer's origin missed it)
     salary = next(o for o in r["routes"] if o["criterion"] == "A-III-9")
-    assert extra == {ID + "salary-standard/" + salary["values"]["standard"]} == {ID + "salary-standard/hz-2025"}
+    assert salary["values"]["standard"] == "hz-2025"
+    assert ID + "salary-standard/hz-2025" in single
+    assert single == set(a["origin_facts"].split())
 
 
 def test_both_modes_give_the_same_origin_columns(kg_hz):
@@ -139,3 +139,15 @@ def test_undetermined_salary_rows_carry_the_candidate_figures(kg):
         for c in o.get("values", {}).get("candidates", [])
     }
     assert thresholds == {("A-III-9", 65709), ("A-III-9", 55098), ("B-IV", 43806), ("B-IV", 36732)}
+
+
+def test_compare_rows_name_the_overlay_facts_of_either_date(kg_hz, overlay):
+    """A roster compared on two dates: the Hangzhou person is assessed on the overlay's 2025 standard
+    on the second date only (before its period there is no standard), and the row says so."""
+    res = kg_hz.compare([ROWS[0], ROWS[3]], "2025-06-30", "2025-12-01")
+    people = {r["id"]: r for r in res.people.to_dict("records")}
+    hz, gz = people["hz-a"], people["gz"]
+    assert (hz["verdict_1"], hz["verdict_2"]) == ("undetermined", "A")
+    assert hz["origin"] == f"overlay:{overlay.resolve()}"
+    assert ID + "salary-threshold/hz-2025-A" in hz["origin_facts"].split()
+    assert (gz["origin"], gz["origin_facts"]) == ("", "")
