@@ -101,9 +101,23 @@ def layers(kg):
 
 
 def draw(kg, out_dir: Path) -> list[Path]:
+    """The README's figure, written as PNG and SVG into ``out_dir`` (headless: the Agg backend)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = figure(kg)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / "policy_layers.png", out_dir / "policy_layers.svg"]
+    fig.savefig(paths[0], dpi=100, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return paths
+
+
+def figure(kg):
+    """The layered figure as a matplotlib Figure, on the current backend (inline in a notebook)."""
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
     from matplotlib.lines import Line2D
@@ -198,12 +212,7 @@ def draw(kg, out_dir: Path) -> list[Path]:
         "(machine-evaluable national criteria and every local rule)",
         fontsize=12,
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / "policy_layers.png", out_dir / "policy_layers.svg"]
-    fig.savefig(paths[0], dpi=100, bbox_inches="tight", metadata={"Software": None})
-    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return paths
+    return fig
 
 
 def main(argv: list[str]) -> int:

@@ -62,22 +62,16 @@ g.remove_nodes_from(drop)
 g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0])
 print(g.number_of_nodes(), "nodes,", g.number_of_edges(), "edges")
 pd.Series([d["types"].split(";")[0] for _, d in g.nodes(data=True)]).value_counts()"""),
-        new_code_cell("""colours = {"PolicyDocument": "#4c72b0", "EligibilityCriterion": "#dd8452", "TalentCategory": "#c44e52",
-           "PrefectureCity": "#55a868", "Municipality": "#55a868", "Country": "#55a868"}
-def colour(d):
-    for t in d["types"].split(";"):
-        if t in colours:
-            return colours[t]
-    return "#8172b3"
-pos = nx.spring_layout(g, seed=3, k=0.35)
-fig, ax = plt.subplots(figsize=(13, 9))
-nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.25, arrows=False)
-nx.draw_networkx_nodes(g, pos, ax=ax, node_size=60, node_color=[colour(d) for _, d in g.nodes(data=True)])
-labels = {n: d["label"][:28] for n, d in g.nodes(data=True) if any(t in d["types"] for t in ("TalentCategory", "PrefectureCity", "Municipality"))}
-nx.draw_networkx_labels(g, pos, labels, font_size=8, ax=ax)
-ax.set_title("talentkg: documents (blue), criteria (orange), other rules (purple), categories (red), jurisdictions (green)")
-ax.axis("off")
-save(fig, "policy_linkages.png")"""),
+        new_markdown_cell(
+            "The same rules as layers — documents → rules and criteria (coloured by category) → the places they "
+            "apply in — full labels and a legend: the README's figure, drawn by `scripts/hero_figure.py`."
+        ),
+        new_code_cell("""import sys
+sys.path.insert(0, str(Path.cwd().parent / "scripts"))
+from hero_figure import figure
+
+fig = figure(kg)
+save(fig, "policy_layers.png")"""),
         new_markdown_cell("## What changed when\n\nThe effective dates of the policy documents, from the graph."),
         new_code_cell("""docs = kg.sparql('''
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
@@ -201,6 +195,8 @@ def main() -> None:
         nb = new_notebook(
             cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
         )
+        for k, cell in enumerate(nb.cells):  # stable cell ids: the same sources give the same files
+            cell.id = f"{Path(name).stem.replace('_', '-')}-{k}"
         nbformat.write(nb, OUT / name)
         print("written", OUT / name)
 
