@@ -340,6 +340,8 @@ def assess_profiles(kg, profiles: list[dict]) -> list[dict]:
                 {
                     "id": q["id"],
                     "name_en": q["name_en"],
+                    "name_zh": q["name_zh"],
+                    "name_zh_status": q["name_zh_status"],
                     "title_level": q["level"],
                     "title_level_zh": q["level_zh"],
                     "evidence": q["evidence"],

@@ -261,6 +261,23 @@ def test_transfer_shows_exemptions_and_qualification_evidence(client):
     assert "GZ2025-R001" in quals and ("reconstructed" in quals or "body named" in quals)
 
 
+def test_qualification_names_in_chinese_or_marked_not_published(client):
+    """The Chinese page gives a qualification's published Chinese name (R001: AWS认证云从业者) and, for
+    an entry whose issuer publishes none (R002, name_zh_status not_published), the English name marked
+    as such — never a blank, never an invented name."""
+
+    def quals(lang, q):
+        r = _assess(client, lang, city="Guangzhou", application_date="2026-06-01", overseas_qualifications=q)
+        assert r.status_code == 200
+        return _text(re.search(r'id="qualifications">(.*?)</section>', r.text, flags=re.S).group(1))
+
+    assert "AWS认证云从业者" in quals("zh", "GZ2025-R001")
+    assert "AWS Certified AI Practitioner （发布方未公布中文名称）" in quals("zh", "GZ2025-R002")
+    en = quals("en", "GZ2025-R001")
+    assert "AWS Certified Cloud Practitioner" in en and "AWS认证云从业者" not in en
+    assert "AWS Certified AI Practitioner (Chinese name not published by the issuer)" in quals("en", "GZ2025-R002")
+
+
 def test_assessment_does_not_touch_the_shared_store(client, kg):
     before = len(kg.store)
     _assess(client, **MIKE)
