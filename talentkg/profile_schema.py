@@ -333,7 +333,17 @@ SHARED_FACTS = ("education", "related_experience_years", "age")  # one fact, at 
 
 # tk:Applicant properties no profile field sets: the rules write them (the assessment's results).
 DERIVED_PROPERTIES = frozenset(
-    {"factorScore", "pointsTotal", "pointsComplete", "routeOutcome", "verdict", "verdictReason", "assessmentContext"}
+    {
+        "factorScore",
+        "pointsTotal",
+        "pointsComplete",
+        "routeOutcome",
+        "verdict",
+        "verdictReason",
+        "verdictReasonZh",
+        "verdictCode",
+        "assessmentContext",
+    }
 )
 
 
