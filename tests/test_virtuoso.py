@@ -32,10 +32,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 KNOWN = {
     "salary_threshold": "Virtuoso TR…: transitive start not given (a parentJurisdiction* path from ?city inside an OPTIONAL that filters on ?date)",
     "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (the salary-standard block inside FILTER NOT EXISTS)",
-    "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters",
+    "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters; with all the example "
+    "parameters it runs past MaxQueryExecutionTime and keeps the server busy, so every later query times out (not run)",
     "salary_history": "Virtuoso's rows differ since the criteria-in-force block joined it (issue 13)",
     "changes": "Virtuoso returns rows whose subject comes from another UNION branch (issue 13: portable rewrite pending)",
 }
+
+HOLDS_THE_SERVER = {"document_exemptions"}
 
 
 def free_port() -> int:
@@ -176,7 +179,9 @@ def _cases(q):
 def _params():
     out = []
     for name in library():
-        marks = [pytest.mark.xfail(reason=KNOWN[name], strict=False)] if name in KNOWN else []
+        # a query that holds the server past its time limit is not sent at all: it would fail every later test
+        run = name not in HOLDS_THE_SERVER
+        marks = [pytest.mark.xfail(reason=KNOWN[name], strict=False, run=run)] if name in KNOWN else []
         out.append(pytest.param(name, marks=marks, id=name))
     return out
 
