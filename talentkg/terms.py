@@ -84,7 +84,7 @@ def binding_value(binding: dict | None, numbers: NumberMode = "plain") -> object
 def solutions(result) -> ox.QuerySolutions:
     """``store.query(...)`` of a SELECT, typed as such (an ASK or CONSTRUCT here is a programming error)."""
     if not isinstance(result, ox.QuerySolutions):
-        raise TypeError(f"expected SELECT solutions, got {type(result).__name__}")
+        raise TypeError("expected the solutions of a SELECT query, got " + type(result).__name__)
     return result
 
 
