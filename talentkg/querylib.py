@@ -224,6 +224,20 @@ def name_key(v: str) -> str:
     return unicodedata.normalize("NFKC", str(v)).strip().lower().translate(TRADITIONAL)
 
 
+# Level words a place name may carry or omit (广州市 = 广州, Nansha District = Nansha, Guangdong Province =
+# Guangdong). Autonomous-region names (…自治区) keep theirs: 内蒙古自治 is no name.
+LEVEL_SUFFIXES = (" district", " city", " province", " municipality", " county", "市", "省", "区", "县")
+
+
+def short_name(name: str) -> str:
+    """A place name without its trailing level word, where what is left is still a name."""
+    for suffix in LEVEL_SUFFIXES:
+        rest = name[: -len(suffix)].rstrip()
+        if name.endswith(suffix) and len(rest) >= 2 and not rest.endswith("自治"):
+            return rest
+    return name
+
+
 class ParameterBinder:
     """Turns ``--param key=value`` strings into typed RDF terms, using the graph for names."""
 
@@ -238,13 +252,16 @@ class ParameterBinder:
             q = """PREFIX tk: <https://w3id.org/talentkg/ontology#>
                    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
                    SELECT ?j ?code ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
+            short: dict[str, set[ox.NamedNode]] = {}
             for row in solutions(self.store.query(q)):
                 j = row["j"]
                 idx[name_key(row["code"].value)] = j
-                label = row["label"].value
-                idx[name_key(label)] = j
-                if label.endswith(("市", "省")) and len(label) > 2:
-                    idx.setdefault(name_key(label[:-1]), j)
+                key = name_key(row["label"].value)
+                idx[key] = j
+                short.setdefault(short_name(key), set()).add(j)
+            for key, places in short.items():  # "Nansha" for "Nansha District", 广州 for 广州市: only where unique
+                if len(places) == 1:
+                    idx.setdefault(key, next(iter(places)))
             self._jurisdictions = idx
         return self._jurisdictions
 
@@ -254,11 +271,13 @@ class ParameterBinder:
                PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
                SELECT DISTINCT ?label WHERE { ?j tk:divisionCode ?code ; rdfs:label ?label }"""
         names = sorted(r["label"].value for r in solutions(self.store.query(q)))
-        return names + [n[:-1] for n in names if n.endswith(("市", "省")) and len(n) > 2]
+        return names + sorted({short_name(n) for n in names} - set(names))
 
     def jurisdiction(self, name: str, v: str) -> ox.NamedNode:
         key = name_key(v)
         j = self.jurisdictions().get(key)
+        if j is None:  # "Guangzhou City", "Guangdong Province": the name without its level word
+            j = self.jurisdictions().get(short_name(key))
         if j is None:
             from talentkg.render import suggest
 

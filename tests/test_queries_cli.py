@@ -115,3 +115,43 @@ def test_parameters_are_bound_not_pasted(kg):
     text = kg.bound_text("qualification_lookup", {"name": '"} UNION { ?s ?p ?o } #'})
     rows = kg.rows("qualification_lookup", name='"} UNION { ?s ?p ?o } #')
     assert rows == [] and "VALUES (?name)" in text
+
+
+def test_place_names_with_or_without_their_level_word(kg):
+    """广州市 = 广州 = Guangzhou = Guangzhou City; Nansha District = Nansha = 南沙区 = 南沙; an autonomous region
+    keeps 自治区 (内蒙古自治 is no name); a short name shared by two places would be refused, not guessed."""
+    import pytest
+
+    from talentkg.errors import ParameterError
+    from talentkg.querylib import ParameterBinder, short_name
+
+    binder = ParameterBinder(kg.store)
+    code = {
+        n: binder.jurisdiction("city", n).value.rsplit("/", 1)[1]
+        for n in (
+            "广州市",
+            "广州",
+            "Guangzhou",
+            "Guangzhou City",
+            "guangzhou city",
+            "Nansha District",
+            "Nansha",
+            "南沙区",
+            "南沙",
+            "Guangdong Province",
+            "广东",
+            "内蒙古自治区",
+            "Inner Mongolia",
+        )
+    }
+    assert {code[n] for n in ("广州市", "广州", "Guangzhou", "Guangzhou City", "guangzhou city")} == {"440100"}
+    assert {code[n] for n in ("Nansha District", "Nansha", "南沙区", "南沙")} == {"440115"}
+    assert code["Guangdong Province"] == code["广东"] == "440000"
+    assert code["内蒙古自治区"] == code["Inner Mongolia"] == "150000"
+    assert short_name("内蒙古自治区") == "内蒙古自治区" and short_name("沙市") == "沙市"
+    with pytest.raises(ParameterError):
+        binder.jurisdiction("city", "内蒙古自治")
+    # the same Nansha row on both ways of naming it
+    assert kg.rows("salary_threshold", city="Nansha", date="2024-03-01") == kg.rows(
+        "salary_threshold", city="440115", date="2024-03-01"
+    )
