@@ -109,7 +109,10 @@ def expand(lines: list[str], depth: int = 0) -> list[str]:
             continue
         name, indent = m["name"], m["indent"]
         j = i + 1
-        while j < len(lines) and not lines[j].strip().startswith(END + name):
+        while j < len(lines) and lines[j].split() != [
+            *END.split(),
+            name,
+        ]:  # exact: not recognition-terms for recognition
             j += 1
         if j >= len(lines):
             raise ValueError(f"block {name}: begin marker without '{END}{name}'")

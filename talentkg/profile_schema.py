@@ -343,6 +343,7 @@ DERIVED_PROPERTIES = frozenset(
         "verdictReasonZh",
         "verdictCode",
         "assessmentContext",
+        "transferContext",
     }
 )
 

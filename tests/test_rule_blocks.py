@@ -17,8 +17,18 @@ def test_blocks_are_used_by_both_the_library_and_the_assessment():
     users: dict[str, set[str]] = {}
     for p in blocks.targets():
         for m in re.finditer(r"#> block ([\w-]+)", p.read_text(encoding="utf-8")):
-            users.setdefault(m.group(1), set()).add("assess" if p.parent.name == "assess" else "library")
-    for name in ("criteria-in-force", "salary-standard", "salary-threshold"):
+            # the assessment: its steps and the queries reading its results (assess_*.rq, e.g. assess_transfer)
+            assess = p.parent.name == "assess" or p.name.startswith("assess_")
+            users.setdefault(m.group(1), set()).add("assess" if assess else "library")
+    for name in (
+        "criteria-in-force",
+        "salary-standard",
+        "salary-threshold",
+        "recognition-in-force",
+        "recognition-terms",
+        "exemption-in-force",
+        "exemption-terms",
+    ):
         assert users.get(name) == {"assess", "library"}, (name, users.get(name))
 
 
@@ -95,3 +105,83 @@ def test_the_idiom_guard_sees_a_written_out_idiom(tmp_path):
         encoding="utf-8",
     )
     assert [n for n, ln in _outside_blocks(p) if VALIDITY_IDIOM.search(ln)] == [1]
+
+
+def test_a_block_whose_name_starts_another_blocks_name_is_expanded_once():
+    """Regression: the end marker of block recognition matched '#< block recognition-terms' inside it."""
+    lines = ["  #> block recognition", "  #< block recognition"]
+    once = blocks.expand(lines)
+    assert blocks.expand(once) == once
+    assert sum(ln.strip() == "#< block recognition-terms" for ln in once) == 1
+    assert once[-1] == "  #< block recognition"
+
+
+# issue 10: what is in force in a place on a date is decided by step 0 (05-contexts.ru), once per
+# (city, date) context and per (previous city, city, date) transfer context; the other steps and the
+# assessment's read queries take it from the context (tk:applicableRule, tk:applicantConditionInForce,
+# tk:waiverInForce, tk:recognitionInForce, tk:exemptionInForce …), never re-derive it
+IN_FORCE_BLOCKS = {
+    "valid-on",
+    "document-in-force",
+    "criteria-in-force",
+    "points-scheme-in-force",
+    "salary-standard",
+    "recognition",
+    "recognition-in-force",
+    "exemption",
+    "exemption-in-force",
+    "waiver-in-force",
+    "applicant-condition-in-force",
+}
+SELECTS_A_RULE = re.compile(r"\ba\s+tk:(PermitRecognition|DocumentExemption|RequirementWaiver|ApplicantCondition)\b")
+
+
+def _in_force_decisions(path):
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        m = blocks.BEGIN.match(line)
+        if m and m["name"] in IN_FORCE_BLOCKS:
+            out.append(f"{path.name}:{n}: block {m['name']}")
+        elif not line.lstrip().startswith("#") and "EXISTS" not in line and SELECTS_A_RULE.search(line):
+            # (a type test, FILTER NOT EXISTS { ?rule a tk:ApplicantCondition }, selects nothing)
+            out.append(f"{path.name}:{n}: {line.strip()}")
+    return out
+
+
+def _context_readers():
+    return [p for p in sorted((QUERIES_DIR / "assess").glob("*.ru")) if p.name != "05-contexts.ru"] + [
+        QUERIES_DIR / "assess_transfer.rq"
+    ]
+
+
+def test_only_the_resolver_step_decides_what_is_in_force():
+    assert [p.name for p in _context_readers()][:1] == ["10-points-factors.ru"]
+    found = [f for p in _context_readers() for f in _in_force_decisions(p)]
+    assert found == []
+    # and the resolver does decide each of them, from the blocks
+    resolver = _in_force_decisions(QUERIES_DIR / "assess" / "05-contexts.ru")
+    for name in (
+        "criteria-in-force",
+        "points-scheme-in-force",
+        "salary-standard",
+        "recognition-in-force",
+        "exemption-in-force",
+        "waiver-in-force",
+        "applicant-condition-in-force",
+    ):
+        assert any(f.endswith(f"block {name}") for f in resolver), name
+
+
+def test_the_in_force_guard_sees_a_step_deciding_validity(tmp_path):
+    p = tmp_path / "34-x.ru"
+    p.write_text(
+        "  # ?w a tk:RequirementWaiver (a comment)\n  FILTER NOT EXISTS { ?rule a tk:ApplicantCondition }\n"
+        "  ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule .\n"
+        "      #> block valid-on fact=?lw as=_w\n      #< block valid-on\n"
+        "  #> block recognition-terms\n  #< block recognition-terms\n",
+        encoding="utf-8",
+    )
+    assert _in_force_decisions(p) == [
+        "34-x.ru:3: ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule .",
+        "34-x.ru:4: block valid-on",
+    ]

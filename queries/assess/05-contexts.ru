@@ -1,12 +1,16 @@
 # title: The in-force resolver (assessment step 0)
-# question_en: For each distinct (city, date) of the applicants, what is in force there: which machine-evaluable criteria, which salary standard and thresholds (or why they are not known), which points scheme?
-# question_zh: 申请人涉及的每个（城市、日期）组合中，哪些可自动判定的条件、哪项工资标准及标准线（或为何未知）、哪份积分表有效？
+# question_en: For each distinct (city, date) of the applicants, what is in force there: which machine-evaluable criteria, which salary standard and thresholds (or why they are not known), which points scheme, which applicant conditions and local waivers? For each distinct move (previous city, city, date), which recognitions and document exemptions?
+# question_zh: 申请人涉及的每个（城市、日期）组合中，哪些可自动判定的条件、哪项工资标准及标准线（或为何未知）、哪份积分表、哪些申请人条件和地方豁免有效？每个调动组合（原城市、城市、日期）中哪些互认和材料免交规定有效？
 # clause: a rule applies where the city lies within its jurisdiction (through tk:parentJurisdiction:
 #   a district inherits its city's rules, standard and benchmark) and on dates within its validity.
 #   2017 standard A-III-9 "平均工资收入不低于本地区上年度社会平均工资收入6倍"; B-IV "…不低于…4倍".
 # Every decision is a block of queries/blocks/ (generated in between the markers, python -m
-# talentkg.blocks): the library queries (salary_threshold, criteria …) run the same blocks, so they
-# cannot disagree with the assessment. Working per context, not per applicant, keeps a batch fast.
+# talentkg.blocks): the library queries (salary_threshold, criteria, recognition, document_exemptions …)
+# run the same blocks, so they cannot disagree with the assessment. Working per context, not per
+# applicant, keeps a batch fast. Only this step decides validity and inheritance: the later steps
+# read the context (tk:applicableRule, tk:salaryEvaluation, tk:pointsSchemeInForce,
+# tk:applicantConditionInForce, tk:waiverInForce; for a transfer, tk:transferContext with
+# tk:recognitionInForce and tk:exemptionInForce) — tests/test_rule_blocks.py guards it.
 PREFIX tk: <https://w3id.org/talentkg/ontology#>
 PREFIX tkg: <https://w3id.org/talentkg/id/graph/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -18,6 +22,85 @@ INSERT { GRAPH tkg:applicants {
 WHERE {
   GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
   BIND(IRI(CONCAT("https://w3id.org/talentkg/id/context/", STRAFTER(STR(?city), "jurisdiction/"), "/", STR(?date))) AS ?ctx)
+};
+# a transfer context per distinct (previous city, city, date): only for applicants with a previous city
+INSERT { GRAPH tkg:applicants {
+  ?app tk:transferContext ?tctx .
+  ?tctx a tk:TransferContext ; tk:previousCity ?from_city ; tk:applicationCity ?to_city ; tk:applicationDate ?date .
+} }
+WHERE {
+  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:previousCity ?from_city ; tk:applicationCity ?to_city ; tk:applicationDate ?date . }
+  BIND(IRI(CONCAT("https://w3id.org/talentkg/id/transfer-context/", STRAFTER(STR(?from_city), "jurisdiction/"), "/",
+                  STRAFTER(STR(?to_city), "jurisdiction/"), "/", STR(?date))) AS ?tctx)
+};
+INSERT { GRAPH tkg:applicants { ?tctx tk:recognitionInForce ?rule } }
+WHERE {
+  GRAPH tkg:applicants { ?tctx a tk:TransferContext ; tk:previousCity ?from_city ; tk:applicationCity ?to_city ; tk:applicationDate ?date . }
+  #> block recognition-in-force
+  ?rule a tk:PermitRecognition ; tk:fromJurisdiction ?_fj ; tk:toJurisdiction ?_tj ; tk:crossJurisdictionOnly ?_cross .
+  #> block valid-on fact=?rule as=_r
+  ?rule tk:validFrom ?_r_vf .
+  FILTER(!(?_r_vf > ?date))
+  FILTER NOT EXISTS { ?rule tk:validUntil ?_r_vu FILTER(?date > ?_r_vu) }
+  #< block valid-on
+  FILTER(!?_cross || ?from_city != ?to_city)
+  #> block within place=?from_city area=?_fj
+  FILTER EXISTS { ?from_city tk:parentJurisdiction* ?_fj }
+  #< block within
+  #> block within place=?to_city area=?_tj
+  FILTER EXISTS { ?to_city tk:parentJurisdiction* ?_tj }
+  #< block within
+  #< block recognition-in-force
+};
+INSERT { GRAPH tkg:applicants { ?tctx tk:exemptionInForce ?exemption } }
+WHERE {
+  GRAPH tkg:applicants { ?tctx a tk:TransferContext ; tk:previousCity ?from_city ; tk:applicationCity ?to_city ; tk:applicationDate ?date . }
+  #> block exemption-in-force
+  FILTER(?from_city != ?to_city)
+  ?exemption a tk:DocumentExemption ; tk:memberJurisdiction ?_m1 , ?_m2 .
+  #> block valid-on fact=?exemption as=_e
+  ?exemption tk:validFrom ?_e_vf .
+  FILTER(!(?_e_vf > ?date))
+  FILTER NOT EXISTS { ?exemption tk:validUntil ?_e_vu FILTER(?date > ?_e_vu) }
+  #< block valid-on
+  #> block within place=?from_city area=?_m1
+  FILTER EXISTS { ?from_city tk:parentJurisdiction* ?_m1 }
+  #< block within
+  #> block within place=?to_city area=?_m2
+  FILTER EXISTS { ?to_city tk:parentJurisdiction* ?_m2 }
+  #< block within
+  FILTER(?_m1 != ?_m2 || NOT EXISTS { ?exemption tk:memberJurisdiction ?_other FILTER(?_other != ?_m1) })
+  #< block exemption-in-force
+};
+INSERT { GRAPH tkg:applicants { ?ctx tk:applicantConditionInForce ?condition } }
+WHERE {
+  GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  #> block applicant-condition-in-force
+  ?condition a tk:ApplicantCondition ; tk:jurisdiction ?_aj .
+  #> block valid-on fact=?condition as=_a
+  ?condition tk:validFrom ?_a_vf .
+  FILTER(!(?_a_vf > ?date))
+  FILTER NOT EXISTS { ?condition tk:validUntil ?_a_vu FILTER(?date > ?_a_vu) }
+  #< block valid-on
+  #> block within place=?city area=?_aj
+  FILTER EXISTS { ?city tk:parentJurisdiction* ?_aj }
+  #< block within
+  #< block applicant-condition-in-force
+};
+INSERT { GRAPH tkg:applicants { ?ctx tk:waiverInForce ?waiver } }
+WHERE {
+  GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city ; tk:applicationDate ?date . }
+  #> block waiver-in-force
+  ?waiver a tk:RequirementWaiver ; tk:memberJurisdiction ?_wm .
+  #> block valid-on fact=?waiver as=_w
+  ?waiver tk:validFrom ?_w_vf .
+  FILTER(!(?_w_vf > ?date))
+  FILTER NOT EXISTS { ?waiver tk:validUntil ?_w_vu FILTER(?date > ?_w_vu) }
+  #< block valid-on
+  #> block within place=?city area=?_wm
+  FILTER EXISTS { ?city tk:parentJurisdiction* ?_wm }
+  #< block within
+  #< block waiver-in-force
 };
 INSERT { GRAPH tkg:applicants { ?ctx tk:applicableRule ?rule } }
 WHERE {

@@ -39,17 +39,10 @@ WHERE {
   # (e.g. the Guangzhou–Foshan measures, seed 000), and whether the applicant holds one of its conditions
   OPTIONAL {
     SELECT ?app ?rule (SAMPLE(?lwl) AS ?localWaiver) (SAMPLE(?lcl) AS ?localHeld) WHERE {
-      GRAPH tkg:applicants { ?app tk:applicationCity ?lcity ; tk:applicationDate ?ldate }
-      ?lw a tk:RequirementWaiver ; tk:waivesCriterion ?rule ; tk:memberJurisdiction ?mj ; rdfs:label ?lwl .
+      # the waivers in force in the city on the date (step 0, queries/assess/05-contexts.ru: block waiver-in-force)
+      GRAPH tkg:applicants { ?app tk:assessmentContext ?lctx . ?lctx tk:waiverInForce ?lw }
+      ?lw tk:waivesCriterion ?rule ; rdfs:label ?lwl .
       FILTER(LANG(?lwl) = "en")
-      #> block valid-on fact=?lw date=?ldate as=_w
-      ?lw tk:validFrom ?_w_vf .
-      FILTER(!(?_w_vf > ?ldate))
-      FILTER NOT EXISTS { ?lw tk:validUntil ?_w_vu FILTER(?ldate > ?_w_vu) }
-      #< block valid-on
-      #> block within place=?lcity area=?mj
-      FILTER EXISTS { ?lcity tk:parentJurisdiction* ?mj }
-      #< block within
       OPTIONAL {
         GRAPH tkg:applicants { ?app tk:holdsWaiverCondition ?lc }
         ?lw tk:waiverCondition ?lc . ?lc rdfs:label ?lcl FILTER(LANG(?lcl) = "en")

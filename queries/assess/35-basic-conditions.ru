@@ -5,8 +5,8 @@
 #   includes 18); Service Guide B "应当不超过60周岁…;确有需要的,可适当放宽年龄…限制" (不超过 includes 60;
 #   relaxable). Both rows of data/applicant_conditions.csv; health, criminal record and employer are
 #   for the applicant to show, the age is checked.
-# reads: tk:ApplicantCondition in force in the city on the date (jurisdiction an ancestor of the city,
-#   validity dates); the applicant's tk:age.
+# reads: the tk:ApplicantCondition in force in the city on the date (tk:applicantConditionInForce of the
+#   applicant's context, decided by step 0 with block applicant-condition-in-force); the applicant's tk:age.
 # writes: tk:conditionCheck per (applicant, condition): met / not_met / undetermined, tk:inputMissing
 #   true when the age is not given (reported, the category is not blocked: like health, it is for the
 #   applicant to show); a value beyond a relaxable limit is undetermined (确有需要的可适当放宽), never
@@ -25,16 +25,9 @@ INSERT { GRAPH tkg:applicants {
        tk:applicantValue ?age ; tk:minimumAge ?minAge ; tk:maximumAge ?maxAge ; tk:basedOn ?cond .
 } }
 WHERE {
-  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:applicationCity ?city ; tk:applicationDate ?date . }
-  ?cond a tk:ApplicantCondition ; tk:jurisdiction ?cj ; tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
-  #> block valid-on fact=?cond as=_a
-  ?cond tk:validFrom ?_a_vf .
-  FILTER(!(?_a_vf > ?date))
-  FILTER NOT EXISTS { ?cond tk:validUntil ?_a_vu FILTER(?date > ?_a_vu) }
-  #< block valid-on
-  #> block within place=?city area=?cj
-  FILTER EXISTS { ?city tk:parentJurisdiction* ?cj }
-  #< block within
+  # the applicant conditions in force in the city on the date (step 0, queries/assess/05-contexts.ru)
+  GRAPH tkg:applicants { ?app a tk:Applicant ; tk:assessmentContext ?ctx . ?ctx tk:applicantConditionInForce ?cond . }
+  ?cond tk:boundInclusive ?incl ; tk:relaxable ?relax ; tk:boundWording ?wording .
   OPTIONAL { ?cond tk:minimumAge ?minAge }
   OPTIONAL { ?cond tk:maximumAge ?maxAge }
   OPTIONAL { GRAPH tkg:applicants { ?app tk:age ?age } }
