@@ -344,6 +344,17 @@ DERIVED_PROPERTIES = frozenset(
         "verdictCode",
         "assessmentContext",
         "transferContext",
+        # the verdict's values (tk:valueKey, queries/assess/40-verdict.ru)
+        "outcomeCity",
+        "outcomeCount",
+        "outcomeOpenCategory",
+        "outcomeConditionNotMetCategory",
+        "outcomeConditionOpenCategory",
+        # what talentkg/profile.py works out from the fields: points_factors summed beside a declared
+        # total, their disagreement, and that waiver_conditions was given (possibly empty)
+        "summedPoints",
+        "pointsConflict",
+        "waiverConditionsDeclared",
     }
 )
 
