@@ -26,6 +26,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -137,16 +138,11 @@ def wait_ready(
     raise TalentKGError(f"the Oxigraph server did not answer on {host}:{port} within 30 s")
 
 
-def start(
-    location: Path,
-    port: int,
-    writable: bool = False,
-    host: str = "127.0.0.1",
-    timeout_s: int | None = DEFAULT_TIMEOUT_S,
-) -> subprocess.Popen:
-    proc = launch(location, port, writable, host, timeout_s)
+def start(location: Path, port: int, **options: Any) -> subprocess.Popen:
+    """:func:`launch` (the same options: writable, host, timeout_s), then wait until it answers."""
+    proc = launch(location, port, **options)
     try:
-        return wait_ready(proc, port, host)
+        return wait_ready(proc, port, options.get("host", "127.0.0.1"))
     except BaseException:
         stop(proc)
         raise

@@ -31,6 +31,35 @@ def built(tmp_path_factory):
     return out, res
 
 
+@pytest.fixture(scope="session")
+def hz_overlay(tmp_path_factory):
+    """A folder with the Hangzhou 2025 overlay standard and its two thresholds (tests/overlay_tables.py)."""
+    from tests.overlay_tables import HZ, HZ_A, HZ_B, write
+
+    d = tmp_path_factory.mktemp("overlay")
+    write(d, "salary_standards", [HZ])
+    write(d, "salary_thresholds", [HZ_A, HZ_B])
+    return d
+
+
+@pytest.fixture(scope="session")
+def kg_hz(hz_overlay):
+    """The packaged graph with the Hangzhou overlay loaded on top."""
+    from talentkg import KnowledgeGraph
+
+    return KnowledgeGraph.load(data=hz_overlay)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server a test started, by its process: SIGTERM, then SIGKILL if it has not gone in ``timeout`` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def run_cli(
     *args: str, input: str | None = None, cwd: Path | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess:

@@ -6,27 +6,10 @@ from __future__ import annotations
 
 import csv
 
-import pytest
-
 from talentkg.batch import Engine, Row
-from talentkg.kg import KnowledgeGraph
 from tests.conftest import run_cli
-from tests.test_overlays import HZ, HZ_A, HZ_B, write
 
 ID = "https://w3id.org/talentkg/id/"
-
-
-@pytest.fixture(scope="module")
-def overlay(tmp_path_factory):
-    d = tmp_path_factory.mktemp("overlay")
-    write(d, "salary_standards", [HZ])
-    write(d, "salary_thresholds", [HZ_A, HZ_B])
-    return d
-
-
-@pytest.fixture(scope="module")
-def kg_hz(overlay):
-    return KnowledgeGraph.load(data=overlay)
 
 
 ROWS = [
@@ -48,8 +31,8 @@ def _by_id(out):
     return {r["id"]: r for r in out}
 
 
-def test_batch_rows_name_the_overlay_facts_they_used(kg_hz, overlay):
-    origin = f"overlay:{overlay.resolve()}"
+def test_batch_rows_name_the_overlay_facts_they_used(kg_hz, hz_overlay):
+    origin = f"overlay:{hz_overlay.resolve()}"
     got = _by_id(Engine(kg_hz).assess_chunk(_rows(ROWS)))
     a, b = got["hz-a"], got["hz-b"]
     assert (a["verdict"], a["routes"].split(";")[:1]) == ("A", ["A-III-9"])  # 81,390 = 6 × 13,565, included
@@ -84,7 +67,7 @@ def test_both_modes_give_the_same_origin_columns(kg_hz):
     assert [(r["origin"], r["origin_facts"]) for r in explain] == [(r["origin"], r["origin_facts"]) for r in verdict]
 
 
-def test_cli_batch_with_overlay_on_two_workers(tmp_path, overlay):
+def test_cli_batch_with_overlay_on_two_workers(tmp_path, hz_overlay):
     src = tmp_path / "in.csv"
     with src.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(ROWS[0]))
@@ -95,7 +78,7 @@ def test_cli_batch_with_overlay_on_two_workers(tmp_path, overlay):
         out = tmp_path / f"out{workers}.csv"
         p = run_cli(
             "--data",
-            str(overlay),
+            str(hz_overlay),
             "assess",
             "--batch",
             str(src),
@@ -109,7 +92,7 @@ def test_cli_batch_with_overlay_on_two_workers(tmp_path, overlay):
         assert p.returncode == 0, p.stderr
         outs.append(out.read_bytes())
         got = _by_id(csv.DictReader(out.open(encoding="utf-8")))
-        assert got["hz-a"]["origin"] == f"overlay:{overlay.resolve()}" and got["gz"]["origin"] == ""
+        assert got["hz-a"]["origin"] == f"overlay:{hz_overlay.resolve()}" and got["gz"]["origin"] == ""
     # two chunks of two rows: with --workers 2 each runs in a spawned worker loaded from the N-Triples
     assert outs[0] == outs[1]
 
@@ -141,13 +124,13 @@ def test_undetermined_salary_rows_carry_the_candidate_figures(kg):
     assert thresholds == {("A-III-9", 65709), ("A-III-9", 55098), ("B-IV", 43806), ("B-IV", 36732)}
 
 
-def test_compare_rows_name_the_overlay_facts_of_either_date(kg_hz, overlay):
+def test_compare_rows_name_the_overlay_facts_of_either_date(kg_hz, hz_overlay):
     """A roster compared on two dates: the Hangzhou person is assessed on the overlay's 2025 standard
     on the second date only (before its period there is no standard), and the row says so."""
     res = kg_hz.compare([ROWS[0], ROWS[3]], "2025-06-30", "2025-12-01")
     people = {r["id"]: r for r in res.people.to_dict("records")}
     hz, gz = people["hz-a"], people["gz"]
     assert (hz["verdict_1"], hz["verdict_2"]) == ("undetermined", "A")
-    assert hz["origin"] == f"overlay:{overlay.resolve()}"
+    assert hz["origin"] == f"overlay:{hz_overlay.resolve()}"
     assert ID + "salary-threshold/hz-2025-A" in hz["origin_facts"].split()
     assert (gz["origin"], gz["origin_facts"]) == ("", "")

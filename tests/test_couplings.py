@@ -19,7 +19,7 @@ from talentkg.errors import ValidationError
 from talentkg.graph.validate import run_violation_queries
 from talentkg.kg import KnowledgeGraph
 from talentkg.namespaces import TK, TKD
-from tests.test_overlays import HZ, HZ_A, MIKE_HZ, write
+from tests.overlay_tables import HZ, HZ_A, MIKE_HZ, write
 
 XSD_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 

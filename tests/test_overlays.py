@@ -11,69 +11,9 @@ import pytest
 
 from talentkg.errors import DataError, ValidationError
 from talentkg.kg import KnowledgeGraph
-from talentkg.loaders.tables import load_specs
 from talentkg.resources import DATA_DIR
 from tests.conftest import run_cli
-
-SPECS = {s.name: s for s in load_specs(DATA_DIR / "tables.yaml")}
-PROV = dict(
-    source_document="seed-004",
-    source_url="https://example.org/hangzhou-2025-notice",
-    quote="a firm's own note",
-    quote_kind="paraphrase",
-    confidence="unverified",
-)
-# Hangzhou: no salary standard is packaged (its routes are undetermined); a firm adds its own.
-HZ = dict(
-    id="hz-2025",
-    jurisdiction="330100",
-    valid_from="2025-07-01",
-    valid_from_qualifier="exact",
-    valid_until="2026-06-30",
-    monthly_base_cny="13565",
-    annual_base_cny="162780",
-    wage_basis="non_private",
-    base_statistics_year="2024",
-    instrument="seed-004",
-    **PROV,
-)
-HZ_A = dict(
-    id="hz-2025-A",
-    standard="hz-2025",
-    category="A",
-    multiple="6",
-    monthly_amount_cny="81390",
-    amount_status="computed",
-    bound_inclusive="true",
-    bound_wording="不低于",
-    **PROV,
-)
-HZ_B = dict(HZ_A, id="hz-2025-B", category="B", multiple="4", monthly_amount_cny="54260")
-MIKE_HZ = {"city": "Hangzhou", "application_date": "2025-12-01", "monthly_salary_rmb": 82000}
-
-
-def write(folder, table, rows, extra=()):
-    spec = SPECS[table]
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / spec.file).open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=[*spec.columns, *extra], lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow(r)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def hz_overlay(tmp_path_factory):
-    d = tmp_path_factory.mktemp("overlay")
-    write(d, "salary_standards", [HZ])
-    write(d, "salary_thresholds", [HZ_A, HZ_B])
-    return d
-
-
-@pytest.fixture(scope="module")
-def kg_hz(hz_overlay):
-    return KnowledgeGraph.load(data=hz_overlay)
+from tests.overlay_tables import HZ, HZ_A, MIKE_HZ, write
 
 
 def _salary(result, criterion):

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from talentkg.server import bind_public, make_proxy
+from tests.conftest import stop_process
 
 CHUNK = b"x" * 65536
 BODY = b"s\r\nhttp://example.org/a\r\n"
@@ -181,9 +182,4 @@ def test_real_serve_streams_a_large_result_intact(tmp_path):
         rows = list(csv.reader(io.StringIO(ask("SELECT ?s ?p ?o { ?s ?p ?o }", "text/csv"))))
         assert n > 10_000 and len(rows) == n + 1 and rows[0] == ["s", "p", "o"]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=15)

@@ -16,6 +16,9 @@ from talentkg.standard_add import CheckError, check, extract, salary_multiples
 from tests.conftest import ROOT, run_cli
 
 NOTICES = ROOT / "tests" / "fixtures" / "notices"
+# What the Guangzhou 2023 notices do not print: the date it applies from, the wage basis and its statistics
+# year (the packaged gz-2023 row of data/salary_standards.csv).
+GZ_2023 = ("--valid-from", "2023-07-13", "--basis", "all_urban", "--statistics-year", "2022")
 
 
 def packaged(table: str) -> dict[str, dict]:
@@ -82,12 +85,7 @@ def test_guangzhou_2023_typo_stops_it_and_names_the_figures(tmp_path):
         str(NOTICES / "guangzhou-2023-gudianfeng.txt"),
         "--source-url",
         "https://gudianfeng.com/new/f8af22363ead417eb73a02709964f0bf",
-        "--valid-from",
-        "2023-07-13",
-        "--basis",
-        "all_urban",
-        "--statistics-year",
-        "2022",
+        *GZ_2023,
         "--data",
         str(tmp_path / "ov"),
     )
@@ -97,12 +95,7 @@ def test_guangzhou_2023_typo_stops_it_and_names_the_figures(tmp_path):
     rows, _ = dry_run(
         "Guangzhou",
         "guangzhou-2023-gudianfeng.txt",
-        "--valid-from",
-        "2023-07-13",
-        "--basis",
-        "all_urban",
-        "--statistics-year",
-        "2022",
+        *GZ_2023,
         "--threshold",
         "B=41796",
     )
@@ -113,12 +106,7 @@ def test_guangzhou_2023_from_seed_004_derives_the_base():
     rows, out = dry_run(
         "广州",
         "guangzhou-2023-seed004.txt",
-        "--valid-from",
-        "2023-07-13",
-        "--basis",
-        "all_urban",
-        "--statistics-year",
-        "2022",
+        *GZ_2023,
     )
     same_as_packaged(rows, "gz-2023")
     assert "base 10,449 = threshold A 62,694 ÷ 6 (not printed in the notice)" in out

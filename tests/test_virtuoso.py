@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from talentkg.querylib import library
-from tests.conftest import run_cli
+from tests.conftest import run_cli, stop_process
 
 pytestmark = pytest.mark.slow
 GRAPH = "https://w3id.org/talentkg/id/graph/policy"
@@ -123,12 +123,7 @@ def virtuoso(tmp_path_factory):
         )
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=30)
 
 
 @pytest.fixture(scope="module")
