@@ -186,14 +186,15 @@ class Engine:
         out: dict[int, dict] = {}
         for r in rows_to_dicts(store.query(self.kg.queries["assess_summary"].text)):
             out[int(r["applicant"].rsplit("/", 1)[1]) - 1] = r
-        from talentkg.assess import outcome_values, sentences  # coded outcomes: sentences from data/messages.csv (E1)
+        from talentkg.assess import outcome_values  # coded outcomes: sentences from data/messages.csv (E1)
+        from talentkg.messages import render  # the batch row carries the English sentence only
 
         for (a, _rule), o in outcome_values(self.kg, store).items():
             i = int(a.rsplit("/", 1)[1]) - 1
             if i in out and o["outcome"] == "undetermined" and o.get("evaluator") == "salary":
                 out[i].setdefault("_salary_undetermined", set()).add(o["criterion"])
             if i in out and o["outcome"] in ("met", "undetermined"):
-                line = f"{o['criterion']}: {sentences(o)[0]}"
+                line = f"{o['criterion']}: {render(o['code'], o['values'], 'en', o['labels'])}"
                 out[i][o["outcome"]] = f"{out[i][o['outcome']]} | {line}" if out[i][o["outcome"]] else line
         ex: dict[int, list[str]] = {}
         for r in rows_to_dicts(store.query(self.kg.queries["assess_transfer"].text)):
@@ -560,50 +561,11 @@ def run_chunks(
     yield from run_pool(kg, itertools.chain([first, second], blocks), job, workers)
 
 
-class _Bar:
-    def __init__(self, total: int | None):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.p = Progress(
-            TextColumn("assessing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=False,
-        )
-        self.task = self.p.add_task("rows", total=total, rate="")
-        self.p.start()
-        import time
-
-        self.t0, self.done, self.total, self.clock = time.perf_counter(), 0, total, time.perf_counter
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        rate = self.done / max(self.clock() - self.t0, 1e-9)
-        total = self.total if self.total is None or self.done <= self.total else self.done
-        self.p.update(self.task, advance=n, total=total, rate=f"{rate:,.0f} rows/s")
-
-    def stop(self) -> None:
-        self.p.update(self.task, total=self.done)
-        self.p.stop()
-
-
-def _progress(src: str, encoding: str | None) -> _Bar:
+def _progress(src: str, encoding: str | None):
     from talentkg.batch_io import size_hint
+    from talentkg.progress import Bar
 
-    return _Bar(size_hint(src, encoding))
+    return Bar("assessing", size_hint(src, encoding), rate=True, transient=False)
 
 
 # ---------------------------------------------------------------- the Python API

@@ -54,7 +54,8 @@ def salary_candidates(kg, city: str, date: str) -> dict[str, list[dict]]:
 
 def add_candidates(kg, profile: dict, result: dict) -> dict:
     """Put ``values.candidates`` on each undetermined salary outcome whose rule's figure is unknown."""
-    undetermined = [o for o in result.get("undetermined", []) if isinstance(o, dict)]
+    # candidates are figures of salary rules: no look-up (a forked, time-limited query) for the others
+    undetermined = [o for o in result.get("undetermined", []) if isinstance(o, dict) and o.get("evaluator") == "salary"]
     city, date = profile.get("city"), result.get("as_of") or profile.get("application_date")
     if not undetermined or not city or not date:
         return result

@@ -72,7 +72,7 @@ def render(code: str, values: dict | None = None, lang: str = "en", labels: dict
     t = templates().get(code)
     if t is None:
         raise KeyError(f"message code {code!r} is not in data/messages.csv")
-    return string.Formatter().vformat(t[lang] or t["en"], (), _Fill(values or {}, labels or {}, lang))
+    return (t[lang] or t["en"]).format_map(_Fill(values or {}, labels or {}, lang))  # = Formatter().vformat, in C
 
 
 def both(code: str, values: dict | None = None, labels: dict | None = None) -> tuple[str, str]:

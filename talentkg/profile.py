@@ -27,6 +27,16 @@ TOKEN_FACTORS = factors_of("choice")
 LIST_FACTORS = factors_of("list")
 FACTOR_FIELDS = set(FACTORS)
 APPLICATION_TYPES = ("new", "transfer", "renewal")
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_APPLICANT = ox.NamedNode(TK + "Applicant")
+_PREDICATES: dict[str, ox.NamedNode] = {}  # tk: property name → its (immutable) term, built once
+
+
+def _predicate(name: str) -> ox.NamedNode:
+    node = _PREDICATES.get(name)
+    if node is None:
+        node = _PREDICATES[name] = ox.NamedNode(TK + name)
+    return node
 
 
 @dataclass
@@ -101,11 +111,9 @@ def profile_quads(profile: dict, index: int, binder, vocab: Vocabulary) -> tuple
     quads: list[ox.Quad] = []
 
     def add(pred: str, obj, s=app):
-        quads.append(ox.Quad(s, ox.NamedNode(TK + pred), obj, G))
+        quads.append(ox.Quad(s, _predicate(pred), obj, G))
 
-    quads.append(
-        ox.Quad(app, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(TK + "Applicant"), G)
-    )
+    quads.append(ox.Quad(app, _RDF_TYPE, _APPLICANT, G))
     add("profileKey", ox.Literal(key))
     add("applicationCity", binder.jurisdiction("city", str(p["city"])))
     add("applicationDate", parse_date("application_date", p["application_date"]))
@@ -229,9 +237,9 @@ def _points_inputs(app: ox.NamedNode, p: dict, vocab: Vocabulary) -> list[ox.Qua
         return ox.NamedNode(f"{app.value}/input/{field}" + (f"/{i}" if i is not None else ""))
 
     def put(n, field, pred, obj):
-        out.append(ox.Quad(app, ox.NamedNode(TK + "pointsInput"), n, G))
-        out.append(ox.Quad(n, ox.NamedNode(TK + "profileField"), ox.Literal(field), G))
-        out.append(ox.Quad(n, ox.NamedNode(TK + pred), obj, G))
+        out.append(ox.Quad(app, _predicate("pointsInput"), n, G))
+        out.append(ox.Quad(n, _predicate("profileField"), ox.Literal(field), G))
+        out.append(ox.Quad(n, _predicate(pred), obj, G))
 
     for f, v in sorted(pf.items()):
         name = f"points_factors.{f}"

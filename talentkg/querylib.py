@@ -9,6 +9,8 @@ term — an IRI for a city, ``xsd:date`` for a date — through the store's init
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -160,8 +162,18 @@ def library(queries_dir: Path = QUERIES_DIR) -> dict[str, QueryFile]:
 
 
 def assessment_updates(queries_dir: Path = QUERIES_DIR) -> list[QueryFile]:
-    """The assessment pipeline (``queries/assess/*.ru``), in file-name order."""
-    return [parse_query_file(p) for p in sorted((queries_dir / "assess").glob("*.ru"))]
+    """The assessment pipeline (``queries/assess/*.ru``), in file-name order.
+
+    Parsed once per version of the files (their names, sizes and modification times), not on
+    every assessment call; each call gets its own copies (no state shared between callers)."""
+    paths = sorted((queries_dir / "assess").glob("*.ru"))
+    signature = tuple((str(p), st.st_size, st.st_mtime_ns) for p in paths for st in [p.stat()])
+    return [dataclasses.replace(q) for q in _parsed_updates(signature)]
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_updates(signature: tuple) -> tuple[QueryFile, ...]:
+    return tuple(parse_query_file(Path(path)) for path, _, _ in signature)
 
 
 # ---------------------------------------------------------------- parameter parsing

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from decimal import Context, Decimal, InvalidOperation
@@ -127,9 +128,12 @@ def domain_error(
     top = Decimal(INTEGER_MAX) if integer else DECIMAL_MAX
     hi = min(top, maximum) if maximum is not None else top
     lo = minimum if minimum is not None else (-Decimal(INTEGER_MAX) - 1 if integer else -DECIMAL_MAX)
+    whole = d == d.to_integral_value()
+    if (whole or (not integer and fraction_digits(d) <= DECIMAL_FRACTION_DIGITS)) and lo <= d <= hi:
+        return None  # the common case: no message to build (the batch validates millions of cells)
     kind = "a whole number" if integer else f"a number with at most {DECIMAL_FRACTION_DIGITS} digits after the point"
     allowed = f"allowed: {kind} from {_show(lo)} to {_show(hi)}"
-    if integer and d != d.to_integral_value():
+    if integer and not whole:
         return f"{_show(d)} is not a whole number; {allowed}"
     if not integer and fraction_digits(d) > DECIMAL_FRACTION_DIGITS:
         return (
@@ -166,6 +170,17 @@ def parse_number(field: str, v, *, integer: bool = False, maximum: Decimal | Non
     """A non-negative number within the store's exact domain: xsd:integer or xsd:decimal.
 
     Out of range, too precise or not a number → ParameterError naming the field and the allowed range."""
+    if type(v) is str:  # roster cells repeat (a batch parses millions): each distinct text parsed once
+        return _parse_number_text(field, v, integer, maximum)
+    return _parse_number(field, v, integer, maximum)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_number_text(field: str, v: str, integer: bool, maximum: Decimal | None) -> ox.Literal:
+    return _parse_number(field, v, integer, maximum)  # a ParameterError is raised again each time, never cached
+
+
+def _parse_number(field: str, v, integer: bool, maximum: Decimal | None) -> ox.Literal:
     d = to_decimal(field, v)
     why = domain_error(d, integer=integer, minimum=Decimal(0), maximum=maximum)
     if why:
