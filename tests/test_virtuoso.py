@@ -34,8 +34,6 @@ KNOWN = {
     "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (the salary-standard block inside FILTER NOT EXISTS)",
     "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters; with all the example "
     "parameters it runs past MaxQueryExecutionTime and keeps the server busy, so every later query times out (not run)",
-    "salary_history": "Virtuoso's rows differ since the criteria-in-force block joined it (issue 13)",
-    "changes": "Virtuoso returns rows whose subject comes from another UNION branch (issue 13: portable rewrite pending)",
 }
 
 HOLDS_THE_SERVER = {"document_exemptions"}
