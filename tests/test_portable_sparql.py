@@ -12,7 +12,10 @@ differently (issue 13; measured in tests/test_virtuoso.py).
   or give the case a UNION branch of its own;
 - a plain projected GROUP BY key that several UNION branches bind and later patterns have as subject: Virtuoso
   gives the grouped rows another branch's value of it (``changes``) — group by an internal ?_v and
-  project ``(SAMPLE(?_v) AS ?v)``.
+  project ``(SAMPLE(?_v) AS ?v)``;
+- ``… && !?p`` or ``… && ?x != ?p`` on an optional parameter ?p: SPARQL makes ``false && error`` false,
+  Virtuoso does not, and a BIND that errs drops its row there (``document_exemptions`` lost its
+  exempt row) — read ?p through COALESCE(?p, …) where an earlier test has handled it unbound.
 """
 
 from __future__ import annotations
@@ -140,6 +143,20 @@ def grouped_key_across_union(text: str) -> list[str]:
     return sorted(out)
 
 
+def and_then_optional_param(text: str, optional: set[str]) -> list[str]:
+    toks = tokens(text)
+    out = []
+    for i, t in enumerate(toks[:-3]):
+        if t.text != "&&":
+            continue
+        a, b, c = toks[i + 1], toks[i + 2], toks[i + 3]
+        if a.text == "!" and b.kind == "var" and b.text[1:] in optional:
+            out.append(f"&& !{b.text}")
+        elif a.kind == "var" and b.text == "!=" and c.kind == "var" and {a.text[1:], c.text[1:]} & optional:
+            out.append(f"&& {a.text} {b.text} {c.text}")
+    return out
+
+
 # the checks themselves catch what they are for
 def test_the_checks_find_the_patterns():
     assert bare_non_ascii_in_concat('SELECT * { BIND(CONCAT(?a, " ≥ ", ?b) AS ?c) }') == ['" ≥ "']
@@ -156,6 +173,10 @@ def test_the_checks_find_the_patterns():
         "COALESCE(CONCAT(…"
     ]
     assert concat_as_coalesce_fallback('SELECT * { BIND(IF(BOUND(?x), CONCAT("b ", STR(?x)), "") AS ?d) }') == []
+    old = "BIND(IF(BOUND(?e) && ?e != ?category, 1, IF(?need && !?same, 2, 3)) AS ?c)"
+    assert and_then_optional_param(old, {"category", "same"}) == ["&& ?e != ?category", "&& !?same"]
+    new = "BIND(IF(BOUND(?e) && COALESCE(?e != ?category, false), 1, IF(?need && !COALESCE(?same, true), 2, 3)) AS ?c)"
+    assert and_then_optional_param(new, {"category", "same"}) == []
     grouped = (
         "SELECT ?f (COUNT(?j) AS ?n) WHERE { { ?f a ?c ; ?p ?j } UNION { ?f a ?d } OPTIONAL { ?f <q> ?l } } GROUP BY ?f"
     )
@@ -202,3 +223,6 @@ def test_library_query_is_portable(name):
     assert le_date_parameter(q.text, dates) == [], f"{name}: write !(?x > ?date), not ?x <= ?date"
     assert concat_as_coalesce_fallback(q.text) == [], f"{name}: IF(BOUND(?x), CONCAT(…), …), not COALESCE(CONCAT(…))"
     assert grouped_key_across_union(q.text) == [], f"{name}: group by ?_v and project (SAMPLE(?_v) AS ?v)"
+    assert and_then_optional_param(q.text, optional) == [], (
+        f"{name}: read an optional parameter through COALESCE after &&"
+    )

@@ -32,11 +32,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 KNOWN = {
     "salary_threshold": "Virtuoso TR…: transitive start not given (a parentJurisdiction* path from ?city inside an OPTIONAL that filters on ?date)",
     "documents_in_force": "Virtuoso SP031: sparp_find_origin_of_external_var(): bad e_external_src_idx (the salary-standard block inside FILTER NOT EXISTS)",
-    "document_exemptions": "Virtuoso returns 4 of 5 rows without the optional parameters; with all the example "
-    "parameters it runs past MaxQueryExecutionTime and keeps the server busy, so every later query times out (not run)",
 }
 
-HOLDS_THE_SERVER = {"document_exemptions"}
+HOLDS_THE_SERVER: set[str] = set()
 
 
 def free_port() -> int:
