@@ -47,13 +47,9 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; {args.n} {args.mix} applicants, {args.mode} mode", flush=True)
 
     t = time.perf_counter()
-    checked = (
-        engine.validate_chunk(rows, None)
-        if hasattr(engine, "validate_chunk")
-        else [engine.validate(r, None, i) for i, r in enumerate(rows)]
-    )
+    checked = [engine.validate(r, None, i) for i, r in enumerate(rows)]
     steps = [("validation", time.perf_counter() - t)]
-    quads = checked[1] if hasattr(engine, "validate_chunk") else [q for _, e, qs in checked if e is None for q in qs]
+    quads = [q for _, err, qs in checked if err is None for q in qs]
     t = time.perf_counter()
     store = ox.Store()
     store.bulk_extend(engine.policy)
