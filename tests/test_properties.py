@@ -21,6 +21,9 @@ import json
 from decimal import Decimal
 
 import pytest
+
+pytest.importorskip("hypothesis")  # dev extra: without it (runtime deps only) the property tests skip
+
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
