@@ -132,8 +132,12 @@ IN_FORCE_BLOCKS = {
     "exemption-in-force",
     "waiver-in-force",
     "applicant-condition-in-force",
+    "within",
 }
-SELECTS_A_RULE = re.compile(r"\ba\s+tk:(PermitRecognition|DocumentExemption|RequirementWaiver|ApplicantCondition)\b")
+SELECTS_A_RULE = re.compile(
+    r"\ba\s+tk:(PermitRecognition|DocumentExemption|RequirementWaiver|ApplicantCondition|EligibilityCriterion|SalaryStandard"
+    r"|SalaryBenchmarkRule|PointsScheme)\b"
+)
 
 
 def _in_force_decisions(path):

@@ -118,6 +118,18 @@ WHERE {
   #< block criteria-in-force
   ?rule tk:machineEvaluable true .
 };
+# a context with no criterion in force: the earliest start of the criteria covering its city (the
+# verdict says no classification standard was in force on the date, and when one starts)
+INSERT { GRAPH tkg:applicants { ?ctx tk:criteriaStartFrom ?firstStart } }
+WHERE {
+  SELECT ?ctx (MIN(?_cvf) AS ?firstStart) WHERE {
+    GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationCity ?city . FILTER NOT EXISTS { ?ctx tk:applicableRule ?_any } }
+    ?_crit a tk:EligibilityCriterion ; tk:validFrom ?_cvf ; tk:jurisdiction ?_cj .
+    #> block within place=?city area=?_cj
+    FILTER EXISTS { ?city tk:parentJurisdiction* ?_cj }
+    #< block within
+  } GROUP BY ?ctx
+};
 INSERT { GRAPH tkg:applicants { ?ctx tk:pointsSchemeInForce ?scheme } }
 WHERE {
   GRAPH tkg:applicants { ?ctx a tk:AssessmentContext ; tk:applicationDate ?date . }

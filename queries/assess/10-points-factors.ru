@@ -1,6 +1,6 @@
 # title: Points factor scores of every applicant (assessment step 1)
-# question_en: How many points does each applicant score on each factor of the default points scheme?
-# question_zh: 每位申请人在默认积分表各要素上各得几分？
+# question_en: How many points does each applicant score on each factor of the points scheme in force on the application date (tk:pointsSchemeInForce of its context, step 0)?
+# question_zh: 每位申请人在申请日期有效的积分表各要素上各得几分？
 # clause: 积分要素计分赋值表（暂行版）, attachment of the 2017 classification standard — each factor
 #   scores by its bands; "此项最高 N 分": a factor never exceeds its maximum; extras capped at 5.
 # reads: GRAPH tkd:graph/applicants (tk:Applicant, tk:pointsInput); writes tk:FactorScore there for every
@@ -18,7 +18,8 @@ INSERT { GRAPH tkg:applicants {
 WHERE {
   {
     SELECT ?app ?factor (SUM(?bp) AS ?sum) (MAX(?bp) AS ?best) WHERE {
-      ?scheme a tk:PointsScheme ; tk:isDefaultScheme true .
+      # the points scheme in force on the date (step 0, 05-contexts.ru: by its instrument's validity dates)
+      GRAPH tkg:applicants { ?app tk:assessmentContext ?_pctx . ?_pctx tk:pointsSchemeInForce ?scheme }
       ?factor tk:inScheme ?scheme .
       {
         # numeric band: the value lies between the bounds; a stepped band adds whole units above its lower bound

@@ -61,16 +61,8 @@ WHERE {
       ?c2 tk:categoryRank ?r2 FILTER(?r2 > 1)
     } GROUP BY ?app
   }
-  OPTIONAL {
-    # no criterion in force: when do the criteria covering the city start?
-    SELECT ?app (MIN(?cvf) AS ?firstStart) WHERE {
-      GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx0 ; tk:applicationCity ?city0 . FILTER NOT EXISTS { ?ctx0 tk:applicableRule ?anyRule } }
-      ?crit a tk:EligibilityCriterion ; tk:validFrom ?cvf ; tk:jurisdiction ?cj .
-      #> block within place=?city0 area=?cj
-      FILTER EXISTS { ?city0 tk:parentJurisdiction* ?cj }
-      #< block within
-    } GROUP BY ?app
-  }
+  # no criterion in force: when do the criteria covering the city start? (step 0, 05-contexts.ru)
+  OPTIONAL { GRAPH tkg:applicants { ?app tk:assessmentContext ?ctx0 . ?ctx0 tk:criteriaStartFrom ?firstStart } }
   OPTIONAL { ?city rdfs:label ?city_label FILTER(LANG(?city_label) = "en") }
   OPTIONAL { ?city rdfs:label ?city_label_zh FILTER(LANG(?city_label_zh) = "zh") }
   BIND(COALESCE(?bestOpen0, 0) AS ?bestOpenR)
