@@ -8,9 +8,10 @@ STAMP   := $(VENV)/.installed
 
 # System packages the tests need (Virtuoso for the portability tests, Chromium + driver for the
 # workbench browser tests, a CJK font for the notebooks' Chinese labels and the PDF, poppler-utils
-# for pdftotext, which reads the printed PDF's text back). Installed with apt-get
+# for pdftotext, which reads the printed PDF's text back; OWLAPI and a JDK for tests/test_owlapi.py,
+# which runs tests/java/ReadBack.java by Java's single-file source launch). Installed with apt-get
 # when missing (as root, as on CI); a machine that has them installs nothing.
-APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk poppler-utils
+APT_PACKAGES := virtuoso-opensource chromium chromium-driver fonts-noto-cjk poppler-utils libowlapi-java default-jdk-headless
 SYSSTAMP     := $(VENV)/.sysdeps
 
 $(SYSSTAMP): Makefile

@@ -22,6 +22,7 @@ import io
 import json
 import re
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,28 +110,69 @@ class PropertyGraph:
     def node_properties(self, uri: str) -> dict[str, object]:
         out: dict[str, object] = {"uri": uri}
         for k, values in sorted(self.props.get(uri, {}).items()):
-            vals = sorted(set(values), key=str)
-            out[k] = vals[0] if len(vals) == 1 else " | ".join(str(v) for v in vals)
+            vals = sorted(set(values), key=_text)
+            out[k] = vals[0] if len(vals) == 1 else " | ".join(_text(v) for v in sorted(vals, key=_text))
         return out
 
 
 def _python(lit: ox.Literal):
-    # graph formats know doubles only: decimals as float; dates as datetime.date (talentkg.terms decides)
-    return literal_value(lit.value, lit.datatype.value if lit.datatype else "", numbers="float", dates=True)
+    # exact values (talentkg.terms decides): integers and whole decimals → int, other decimals → Decimal,
+    # dates → datetime.date; each export format then picks one type per column (column_kind)
+    return literal_value(lit.value, lit.datatype.value if lit.datatype else "", numbers="exact", dates=True)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
+
+
+def double_is_lossless(v) -> bool:
+    """True when the double nearest to ``v`` gives ``v`` back by shortest round-trip formatting
+    (Python ``repr``, Java/JavaScript number printing): at most 15 significant digits."""
+    f = float(v)
+    return f == f and abs(f) != float("inf") and Decimal(repr(f)) == Decimal(v)
+
+
+def column_kind(values: list) -> str:
+    """One type for a column (a GraphML key, a Neo4j CSV column): ``date``, ``boolean``, ``long``
+    (every value an integer — xsd:integer or a whole xsd:decimal), ``decimal`` (numbers, one of them
+    fractional), else ``string``. See docs/EXPORTS.md for what each format makes of ``decimal``."""
+    import datetime
+
+    if values and all(isinstance(v, datetime.date) for v in values):
+        return "date"
+    if values and all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "long"
+    if values and all(_is_number(v) for v in values):
+        return "decimal"
+    return "string"
+
+
+def number_text(v) -> str:
+    """The exact decimal text of a number: 10449 → "10449", Decimal("41161.67") → "41161.67"."""
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def _text(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if _is_number(v):
+        return number_text(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
 
 
 def _kind(values: list) -> str:
-    import datetime
-
-    if all(isinstance(v, datetime.date) for v in values):
-        return "date"
-    if all(isinstance(v, bool) for v in values):
-        return "boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "long"
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return "double"
-    return "string"
+    """The Neo4j column type: long, boolean, date; a decimal column is double where every value's
+    double is lossless (double_is_lossless), else string with the exact decimal text."""
+    kind = column_kind(values)
+    if kind == "decimal":
+        return "double" if all(double_is_lossless(v) for v in values) else "string"
+    return kind
 
 
 def to_networkx(store: ox.Store, classes: list[str] | None = None, include_literals: bool = False, schema: bool = True):
@@ -203,6 +245,8 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
             columns[k].append(v)
     keys = ["uri"] + sorted(k for k in columns if k != "uri")
     types = {k: _kind(columns[k]) for k in keys}
+    # a decimal column is double where lossless (else text, in both files); in it an integer stays an integer
+    rows = [{k: _neo4j_value(v, types[k]) for k, v in props.items()} for props in rows]
     header = ["uri:ID", ":LABEL"] + [f"{k}:{types[k]}" if types[k] != "string" else k for k in keys[1:]]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -212,9 +256,7 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
         w.writerow(
             [uri, labels]
             + [
-                ""
-                if props.get(k) is None
-                else ("true" if props.get(k) is True else "false" if props.get(k) is False else props.get(k))
+                "" if props.get(k) is None else (repr(props[k]) if isinstance(props[k], float) else _text(props[k]))
                 for k in keys[1:]
             ]
         )
@@ -257,6 +299,14 @@ def neo4j_files(pg: PropertyGraph) -> dict[str, bytes]:
     }
 
 
+def _neo4j_value(v, kind: str):
+    if kind == "double":
+        return v if isinstance(v, int) else float(v)  # Cypher: 10449 stays an integer, 41161.67 a float
+    if kind == "string" and not isinstance(v, str):
+        return _text(v)  # a decimal that would not survive a double: its exact text
+    return v
+
+
 def _cypher_value(v) -> str:
     import datetime
 
@@ -265,7 +315,7 @@ def _cypher_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return repr(v)
+        return repr(v)  # an int, or a float whose repr is the decimal's exact text (double_is_lossless)
     if isinstance(v, str):
         return "'" + v.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "") + "'"
     if isinstance(v, list):
@@ -370,8 +420,9 @@ def data_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def _graphml_types(g) -> None:
-    """One type per attribute name (igraph and Gephi need it): integers stay integers, a number column is
-    double only where a value is fractional, any other mix becomes text."""
+    """One type per attribute name (igraph and Gephi need it), by column_kind: booleans stay boolean,
+    integers stay integers (long); a decimal column with a fractional value is text holding each
+    value's exact decimal ("10449", "41161.67": never a double, see docs/EXPORTS.md); any other mix is text."""
 
     def unify(items):
         values: dict[str, list] = defaultdict(list)
@@ -379,23 +430,12 @@ def _graphml_types(g) -> None:
             for k, v in d.items():
                 values[k].append(v)
         for k, vals in values.items():
-            if all(isinstance(v, bool) for v in vals):
+            kind = column_kind(vals)
+            if kind in ("boolean", "long"):
                 continue
-            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
-                integral = all(float(v).is_integer() for v in vals)
-                conv = (lambda v: int(v)) if integral else (lambda v: float(v))
-            else:
-
-                def conv(v):
-                    if isinstance(v, bool):
-                        return "true" if v else "false"
-                    if isinstance(v, float) and v.is_integer():
-                        return str(int(v))
-                    return str(v)
-
             for d in items:
                 if k in d:
-                    d[k] = conv(d[k])
+                    d[k] = _text(d[k])
 
     unify([d for _, d in g.nodes(data=True)])
     unify([d for _, _, d in g.edges(data=True)])
