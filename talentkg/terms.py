@@ -28,9 +28,9 @@ BOOLEAN_TYPE = XSD + "boolean"
 DATE_TYPE = XSD + "date"
 
 # How a fractional number comes back: "plain" — int when whole, else float (JSON/CSV/pandas rows);
-# "exact" — int when whole, else Decimal (structured outcomes: never a float); "float" — always float
-# (graph exports whose formats only know doubles).
-NumberMode = TypingLiteral["plain", "exact", "float"]
+# "exact" — int when whole, else Decimal (structured outcomes and the graph exports: never a float;
+# each export format then types its columns, talentkg.exports.column_kind).
+NumberMode = TypingLiteral["plain", "exact"]
 
 
 def literal_value(lexical: str, datatype: str, numbers: NumberMode = "plain", dates: bool = False) -> object:
@@ -41,8 +41,6 @@ def literal_value(lexical: str, datatype: str, numbers: NumberMode = "plain", da
         except ValueError:
             return lexical  # an ill-typed literal is shown as written, never guessed
     if datatype == DECIMAL_TYPE or datatype in FLOAT_TYPES:
-        if numbers == "float":
-            return float(lexical)
         try:
             d = Decimal(lexical)
         except InvalidOperation:

@@ -35,9 +35,10 @@ def test_integers_stay_int_and_decimals_exact_when_asked():
     assert plain(ox.Literal("广州")) == "广州"
 
 
-def test_float_mode_and_dates_for_exports():
-    assert literal_value("6", XSD + "decimal", numbers="float") == 6.0
-    assert type(literal_value("6", XSD + "decimal", numbers="float")) is float
+def test_exact_mode_and_dates_for_exports():
+    # the exports read literals exactly (no float mode any more): 6 stays an int, 41161.67 a Decimal
+    assert type(literal_value("6", XSD + "decimal", numbers="exact")) is int
+    assert literal_value("41161.67", XSD + "decimal", numbers="exact") == Decimal("41161.67")
     assert literal_value("2023-12-01", XSD + "date", dates=True) == datetime.date(2023, 12, 1)
     assert literal_value("2023-12-01", XSD + "date") == "2023-12-01"
     assert literal_value("12x", XSD + "integer") == "12x"  # ill-typed: shown as written
