@@ -344,6 +344,7 @@ DERIVED_PROPERTIES = frozenset(
         "verdictCode",
         "assessmentContext",
         "transferContext",
+        "conditionCheck",
         # the verdict's values (tk:valueKey, queries/assess/40-verdict.ru)
         "outcomeCity",
         "outcomeCount",
