@@ -108,11 +108,8 @@ def expand(lines: list[str], depth: int = 0) -> list[str]:
             i += 1
             continue
         name, indent = m["name"], m["indent"]
-        j = i + 1
-        while j < len(lines) and lines[j].split() != [
-            *END.split(),
-            name,
-        ]:  # exact: not recognition-terms for recognition
+        end, j = [*END.split(), name], i + 1  # the exact end marker: not recognition-terms for recognition
+        while j < len(lines) and lines[j].split() != end:
             j += 1
         if j >= len(lines):
             raise ValueError(f"block {name}: begin marker without '{END}{name}'")

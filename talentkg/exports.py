@@ -111,7 +111,7 @@ class PropertyGraph:
         out: dict[str, object] = {"uri": uri}
         for k, values in sorted(self.props.get(uri, {}).items()):
             vals = sorted(set(values), key=_text)
-            out[k] = vals[0] if len(vals) == 1 else " | ".join(_text(v) for v in sorted(vals, key=_text))
+            out[k] = vals[0] if len(vals) == 1 else " | ".join(_text(v) for v in vals)
         return out
 
 

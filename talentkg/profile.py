@@ -7,6 +7,7 @@ education levels, extras, work regions) come from the graph, not from code.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,14 +30,12 @@ FACTOR_FIELDS = set(FACTORS)
 APPLICATION_TYPES = ("new", "transfer", "renewal")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _APPLICANT = ox.NamedNode(TK + "Applicant")
-_PREDICATES: dict[str, ox.NamedNode] = {}  # tk: property name → its (immutable) term, built once
 
 
+@functools.cache
 def _predicate(name: str) -> ox.NamedNode:
-    node = _PREDICATES.get(name)
-    if node is None:
-        node = _PREDICATES[name] = ox.NamedNode(TK + name)
-    return node
+    """A tk: property's (immutable) term, built once per name."""
+    return ox.NamedNode(TK + name)
 
 
 @dataclass
